@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from chalice import Blueprint
+
+from chalicelib.auth import service
+from chalicelib.core.endpoint import endpoint
+from chalicelib.core.security import Caller, MAX_PASSWORD_LENGTH
+from chalicelib.core.validate import Currency, Email, Slug, Struct, TimeZone
+
+bp = Blueprint(__name__)
+
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+Token = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
+
+
+class Signup(Struct):
+    business_name: Name
+    owner_name: Name
+    email: Email
+    password: Password
+    time_zone: TimeZone
+    currency: Currency
+    slug: Slug | None = None
+    locale: Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+
+
+class Login(Struct):
+    email: Email
+    password: Password
+    business_id: UUID | None = None
+
+
+class Refresh(Struct):
+    refresh_token: Token
+
+
+class Logout(Struct):
+    refresh_token: Token | None = None
+
+
+class ForgotPassword(Struct):
+    email: Email
+
+
+class ResetPassword(Struct):
+    token: Token
+    password: Password
+
+
+class VerifyEmail(Struct):
+    token: Token
+
+
+class AcceptInvitation(Struct):
+    token: Token
+    password: Password
+    name: Name = "New member"
+
+
+def _client_ip() -> str:
+    identity = (bp.current_request.context or {}).get("identity") or {}
+    return identity.get("sourceIp") or "unknown"
+
+
+@endpoint(bp, "/auth/signup", "POST", body=Signup, public=True, status=201, tag="auth", errors=(409,),
+          summary="Create a business (tenant) and its owner; answer a session")
+def signup(body: Signup) -> Any:
+    return service.signup(body)
+
+
+@endpoint(bp, "/auth/login", "POST", body=Login, public=True, tag="auth", errors=(401, 429),
+          summary="E-mail and password to access and refresh tokens (throttled after 5 failures)")
+def login(body: Login) -> Any:
+    return service.login(body.email, body.password, client_ip=_client_ip(), business_id=body.business_id)
+
+
+@endpoint(bp, "/auth/refresh", "POST", body=Refresh, public=True, tag="auth", errors=(401,),
+          summary="Rotate a refresh token into a new pair (reusing a spent one revokes its family)")
+def refresh(body: Refresh) -> Any:
+    return service.refresh(body.refresh_token)
+
+
+@endpoint(bp, "/auth/logout", "POST", body=Logout, status=204, tag="auth",
+          summary="Revoke the refresh token's family (without one: every session here)")
+def logout(caller: Caller, body: Logout) -> None:
+    service.logout(caller.business_id, caller.user_id, body.refresh_token)
+
+
+@endpoint(bp, "/auth/password/forgot", "POST", body=ForgotPassword, public=True, status=202, tag="auth",
+          summary="E-mail a reset link (the same answer whether or not the address exists)")
+def forgot_password(body: ForgotPassword) -> Any:
+    service.forgot_password(body.email)
+    return {"status": "sent_if_registered"}
+
+
+@endpoint(bp, "/auth/password/reset", "POST", body=ResetPassword, public=True, status=204, tag="auth",
+          errors=(401,), summary="Set a new password with the e-mailed token; ends every session")
+def reset_password(body: ResetPassword) -> None:
+    service.reset_password(body.token, body.password)
+
+
+@endpoint(bp, "/auth/email/verify", "POST", body=VerifyEmail, public=True, status=204, tag="auth",
+          errors=(401,), summary="Confirm the e-mail address with the e-mailed token")
+def verify_email(body: VerifyEmail) -> None:
+    service.verify_email(body.token)
+
+
+@endpoint(bp, "/auth/invitations/accept", "POST", body=AcceptInvitation, public=True, tag="auth",
+          errors=(401, 409), summary="Accept a team invitation (setting a password); answer a session")
+def accept_invitation(body: AcceptInvitation) -> Any:
+    return service.accept_invitation(body.token, name=body.name, password=body.password)
+
+
+@endpoint(bp, "/auth/me", "GET", tag="auth",
+          summary="The current user, role, business and effective plan features")
+def get_me(caller: Caller) -> Any:
+    return service.me(caller.business_id, caller.user_id, caller.role)

@@ -1,0 +1,295 @@
+"""Sign-up, log-in, token rotation and the e-mailed single-use links (verify, reset, invitation).
+
+Owns ``users``, ``refresh_tokens``, ``user_tokens`` and ``login_failures``;
+``memberships`` and ``invitations`` are the business module's, reached through
+its service.
+
+Refresh tokens are ``<business_id>.<secret>``: the prefix tells which tenant
+to open before the hashed secret is looked up, since row-level security hides
+every tenant until one is chosen.
+"""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from chalicelib.business import service as business
+from chalicelib.core import db, log, security
+from chalicelib.core.db import ConstraintViolated, Tx
+from chalicelib.core.errors import Conflict, NotFound, RateLimited, Unauthorized
+from chalicelib.core.settings import settings
+from chalicelib.integrations import email
+
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_WINDOW = timedelta(minutes=15)
+VERIFY_TTL = timedelta(days=3)
+RESET_TTL = timedelta(hours=1)
+
+
+class InvalidCredentials(Unauthorized):
+    code, message = "invalid_credentials", "The e-mail or password is not right."
+
+
+class InvalidLink(Unauthorized):
+    code, message = "invalid_token", "This link is not valid any more; ask for a new one."
+
+
+_USER_BY_EMAIL = """-- an identity by its (lower-cased) address
+SELECT id, email, name, password_hash, email_verified_at FROM users WHERE email = :email"""
+
+_USER_BY_ID = """-- an identity by id
+SELECT id, email, name, email_verified_at, created_at FROM users WHERE id = :id"""
+
+_INSERT_USER = """-- a new identity
+INSERT INTO users (email, name, password_hash) VALUES (:email, :name, :hash)
+RETURNING id, email, name, email_verified_at, created_at"""
+
+_INSERT_REFRESH = """-- one link of a refresh-token family
+INSERT INTO refresh_tokens (business_id, user_id, family_id, token_hash, expires_at)
+VALUES (:bid, :uid, :family, :hash, now() + make_interval(secs => :ttl))"""
+
+_USE_REFRESH = """-- spend a refresh token: only a live, unused one is marked used
+UPDATE refresh_tokens SET used_at = now()
+ WHERE token_hash = :hash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+RETURNING business_id, user_id, family_id"""
+
+_FIND_REFRESH = """-- a refresh token whatever its state (to detect reuse)
+SELECT family_id, used_at FROM refresh_tokens WHERE token_hash = :hash"""
+
+_REVOKE_FAMILY = """-- end every token of a family
+UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = :family AND revoked_at IS NULL"""
+
+_REVOKE_USER = """-- end every session of a user (in the tenants the transaction can see)
+UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = :uid AND revoked_at IS NULL"""
+
+_RECENT_FAILURES = """-- failed logins in the throttling window, per address and per client
+SELECT count(*) FILTER (WHERE email_hash = :email_hash) AS by_email,
+       count(*) FILTER (WHERE client_ip = :ip) AS by_ip,
+       min(failed_at) FILTER (WHERE email_hash = :email_hash) AS first_by_email,
+       min(failed_at) FILTER (WHERE client_ip = :ip) AS first_by_ip,
+       now() AS now
+  FROM login_failures
+ WHERE (email_hash = :email_hash OR client_ip = :ip) AND failed_at > now() - :window::interval"""
+
+_RECORD_FAILURE = "INSERT INTO login_failures (email_hash, client_ip) VALUES (:email_hash, :ip)"
+
+_INSERT_USER_TOKEN = """-- an e-mailed single-use link
+INSERT INTO user_tokens (user_id, purpose, token_hash, expires_at)
+VALUES (:uid, :purpose, :hash, now() + :ttl::interval)"""
+
+_USE_USER_TOKEN = """-- spend an e-mailed link: only a live, unused one
+UPDATE user_tokens SET used_at = now()
+ WHERE token_hash = :hash AND purpose = :purpose AND used_at IS NULL AND expires_at > now()
+RETURNING user_id"""
+
+_SET_PASSWORD = "UPDATE users SET password_hash = :hash, updated_at = now() WHERE id = :uid"
+_MARK_VERIFIED = "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = :uid"
+
+
+def _interval(delta: timedelta) -> str:
+    return f"{int(delta.total_seconds())} seconds"
+
+
+def _user_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(row["id"]), "email": row["email"], "name": row["name"],
+            "email_verified": row["email_verified_at"] is not None}
+
+
+def _issue_tokens(tx: Tx, *, user_id: UUID, business_id: UUID, role: str,
+                  family_id: UUID | None = None) -> dict[str, Any]:
+    access, ttl = security.issue_access_token(user_id=user_id, business_id=business_id, role=role)
+    refresh, refresh_hash = security.new_token(prefix=str(business_id))
+    tx.execute(_INSERT_REFRESH, bid=business_id, uid=user_id, family=family_id or uuid.uuid4(),
+               hash=refresh_hash, ttl=settings().refresh_token_ttl_s)
+    return {"access_token": access, "token_type": "Bearer", "expires_in": ttl, "refresh_token": refresh}
+
+
+def _session(tx: Tx, *, user: dict[str, Any], business_id: UUID, role: str) -> dict[str, Any]:
+    tokens = _issue_tokens(tx, user_id=user["id"], business_id=business_id, role=role)
+    return {**tokens, "user": _user_json(user), "role": role, "business_id": str(business_id)}
+
+
+def _send_link(to: str, purpose: str, token: str) -> None:
+    base = settings().app_base_url
+    if purpose == "verify_email":
+        link = f"{base}/verify-email?token={token}"
+        email.send(to, "Confirm your e-mail address",
+                   f"Welcome! Confirm your e-mail address by opening this link:\n\n{link}\n\n"
+                   "The link works once and expires in 3 days.", link=link)
+    else:
+        link = f"{base}/reset-password?token={token}"
+        email.send(to, "Reset your password",
+                   f"Somebody (hopefully you) asked to reset your password. Open this link to choose a new one:"
+                   f"\n\n{link}\n\nThe link works once and expires in 1 hour. If it was not you, ignore this "
+                   "message: your password stays as it is.", link=link)
+
+
+def _new_user_token(tx: Tx, user_id: UUID, purpose: str, ttl: timedelta) -> str:
+    token, token_hash = security.new_token()
+    tx.execute(_INSERT_USER_TOKEN, uid=user_id, purpose=purpose, hash=token_hash, ttl=_interval(ttl))
+    return token
+
+
+def _create_user(tx: Tx, *, email_address: str, name: str, password: str) -> dict[str, Any]:
+    try:
+        return tx.one(_INSERT_USER, email=email_address, name=name, hash=security.hash_password(password))
+    except ConstraintViolated as e:
+        if e.name == "users_email_key":
+            raise Conflict("An account with this e-mail address exists; log in instead.",
+                           code="email_taken") from e
+        raise
+
+
+def signup(data: Any) -> dict[str, Any]:
+    """Create the business and its owner in one transaction; answer a signed-in session."""
+    security.check_password_policy(data.password)
+    business_id = uuid.uuid4()
+    with db.tenant_tx(business_id) as tx:
+        user = _create_user(tx, email_address=data.email, name=data.owner_name, password=data.password)
+        created = business.create(tx, business_id, name=data.business_name, slug=data.slug,
+                                  time_zone=data.time_zone, currency=data.currency, locale=data.locale,
+                                  contact_email=data.email)
+        business.add_member(tx, business_id, user["id"], "owner")
+        verify_token = _new_user_token(tx, user["id"], "verify_email", VERIFY_TTL)
+        session = _session(tx, user=user, business_id=business_id, role="owner")
+    _send_link(user["email"], "verify_email", verify_token)
+    return {**session, "business": created}
+
+
+def _email_hash(address: str) -> str:
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
+def _throttle(tx: Tx, email_hash: str, ip: str) -> None:
+    seen = tx.one(_RECENT_FAILURES, email_hash=email_hash, ip=ip, window=_interval(LOGIN_WINDOW))
+    oldest = [first for count, first in ((seen["by_email"], seen["first_by_email"]),
+                                         (seen["by_ip"], seen["first_by_ip"]))
+              if count >= LOGIN_FAILURE_LIMIT]
+    if oldest:
+        retry = min(oldest) + LOGIN_WINDOW - seen["now"]
+        raise RateLimited(max(1, int(retry.total_seconds()) + 1),
+                          "Too many failed log-ins; wait before trying again.")
+
+
+def login(email_address: str, password: str, *, client_ip: str, business_id: UUID | None = None) -> dict[str, Any]:
+    """A session for the user's business (the one named, else the one they joined first)."""
+    email_hash = _email_hash(email_address)
+    with db.transaction() as tx:
+        _throttle(tx, email_hash, client_ip)
+        user = tx.one(_USER_BY_EMAIL, email=email_address)
+        ok = security.verify_password(password, user["password_hash"] if user else None)
+        if not ok:
+            tx.execute(_RECORD_FAILURE, email_hash=email_hash, ip=client_ip)
+    if not ok:
+        log.emit("auth.login_failed", email=log.mask_email(email_address))
+        raise InvalidCredentials()
+    with db.transaction(user_id=user["id"]) as tx:
+        membership = business.membership_for_login(tx, user["id"], business_id)
+        if membership is None:
+            raise InvalidCredentials()
+    with db.tenant_tx(membership["business_id"]) as tx:
+        return _session(tx, user=user, business_id=membership["business_id"], role=membership["role"])
+
+
+def refresh(token: str) -> dict[str, Any]:
+    """Rotate: the token is spent and a new pair issued in the same family. A token presented
+    twice means it was stolen (or raced): the whole family is revoked."""
+    try:
+        business_id = UUID(security.token_prefix(token))
+    except ValueError:
+        raise Unauthorized("The refresh token is not valid.") from None
+    token_hash = security.hash_token(token)
+    with db.tenant_tx(business_id) as tx:
+        spent = tx.one(_USE_REFRESH, hash=token_hash)
+        if spent is None:
+            known = tx.one(_FIND_REFRESH, hash=token_hash)
+            if known is not None and known["used_at"] is not None:
+                tx.execute(_REVOKE_FAMILY, family=known["family_id"])
+                log.emit("auth.refresh_reused", business_id=str(business_id), family_id=str(known["family_id"]))
+        else:
+            role = business.member_role(tx, business_id, spent["user_id"])
+            if role is not None:
+                return _issue_tokens(tx, user_id=spent["user_id"], business_id=business_id, role=role,
+                                     family_id=spent["family_id"])
+            tx.execute(_REVOKE_FAMILY, family=spent["family_id"])
+    raise Unauthorized("The refresh token is not valid.")
+
+
+def logout(business_id: UUID, user_id: UUID, refresh_token: str | None) -> None:
+    """Revoke the family of the given refresh token, or every session of the user in this business."""
+    with db.tenant_tx(business_id) as tx:
+        if refresh_token is None:
+            tx.execute(_REVOKE_USER, uid=user_id)
+            return
+        known = tx.one(_FIND_REFRESH, hash=security.hash_token(refresh_token))
+        if known is not None:
+            tx.execute(_REVOKE_FAMILY, family=known["family_id"])
+
+
+def forgot_password(email_address: str) -> None:
+    """E-mail a reset link if the address has an account; the caller answers the same either way."""
+    with db.transaction() as tx:
+        user = tx.one(_USER_BY_EMAIL, email=email_address)
+        token = _new_user_token(tx, user["id"], "reset_password", RESET_TTL) if user else None
+    if user is not None:
+        _send_link(user["email"], "reset_password", token)
+
+
+def reset_password(token: str, password: str) -> None:
+    """Set a new password with an e-mailed link; every open session of the user ends."""
+    security.check_password_policy(password)
+    with db.transaction() as tx:
+        user_id = tx.value(_USE_USER_TOKEN, hash=security.hash_token(token), purpose="reset_password")
+        if user_id is None:
+            raise InvalidLink()
+        tx.execute(_SET_PASSWORD, hash=security.hash_password(password), uid=user_id)
+        # Whoever could open the link controls the mailbox: the address is verified too.
+        tx.execute(_MARK_VERIFIED, uid=user_id)
+    with db.transaction(user_id=user_id) as tx:
+        tx.execute(_REVOKE_USER, uid=user_id)
+
+
+def verify_email(token: str) -> None:
+    with db.transaction() as tx:
+        user_id = tx.value(_USE_USER_TOKEN, hash=security.hash_token(token), purpose="verify_email")
+        if user_id is None:
+            raise InvalidLink()
+        tx.execute(_MARK_VERIFIED, uid=user_id)
+
+
+def accept_invitation(token: str, *, name: str, password: str) -> dict[str, Any]:
+    """Join the inviting business. A new address gets an account with this password; an existing
+    account must prove it is theirs with its current password."""
+    try:
+        business_id = UUID(security.token_prefix(token))
+    except ValueError:
+        raise InvalidLink() from None
+    with db.tenant_tx(business_id) as tx:
+        invitation = business.take_invitation(tx, business_id, security.hash_token(token))
+        if invitation is None:
+            raise InvalidLink()
+        user = tx.one(_USER_BY_EMAIL, email=invitation["email"])
+        if user is None:
+            security.check_password_policy(password)
+            user = _create_user(tx, email_address=invitation["email"], name=name, password=password)
+        elif not security.verify_password(password, user["password_hash"]):
+            raise InvalidCredentials("This address has an account: enter its current password to join.")
+        # The invitation went to this mailbox, so opening it proves the address.
+        tx.execute(_MARK_VERIFIED, uid=user["id"])
+        business.add_member(tx, business_id, user["id"], invitation["role"])
+        user = tx.one(_USER_BY_EMAIL, email=invitation["email"])
+        return _session(tx, user=user, business_id=business_id, role=invitation["role"])
+
+
+def me(business_id: UUID, user_id: UUID, role: str) -> dict[str, Any]:
+    with db.tenant_tx(business_id) as tx:
+        user = tx.one(_USER_BY_ID, id=user_id)
+        profile = business.get(tx, business_id)
+    if user is None or profile is None:
+        raise NotFound("user")
+    return {"user": _user_json(user), "role": role, "business": profile,
+            "plan": profile["plan"], "features": business.features(profile["plan"])}
+

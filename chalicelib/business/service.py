@@ -1,0 +1,300 @@
+"""The tenant itself: profile and booking policy, the team (memberships and invitations), the logo.
+
+Owns ``businesses``, ``memberships`` and ``invitations``. Role rules: admins
+manage the business and invite staff and admins; only owners grant, change or
+take away the owner role; the last owner can neither leave nor be demoted.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+import uuid
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from chalicelib.billing import plans
+from chalicelib.core import db, security
+from chalicelib.core.db import ConstraintViolated, Tx
+from chalicelib.core.errors import Conflict, Forbidden, NotFound
+from chalicelib.core.pagination import decode_cursor, page
+from chalicelib.core.security import Caller
+from chalicelib.core.settings import settings
+from chalicelib.integrations import email, storage
+
+TRIAL_DAYS = 14
+INVITATION_TTL = timedelta(days=7)
+LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+_COLUMNS = """id, name, slug, time_zone, currency, locale, contact_email, contact_phone, website, address,
+       logo_key, slot_interval_min, min_notice_min, max_advance_days, cancel_cutoff_min,
+       reschedule_cutoff_min, buffer_before_min, buffer_after_min, auto_confirm, plan, status,
+       trial_ends_at, version, created_at, updated_at"""
+
+_INSERT = f"""-- a new tenant (its slug is unique across every tenant, visible or not)
+INSERT INTO businesses (id, name, slug, time_zone, currency, locale, contact_email, trial_ends_at)
+VALUES (:id, :name, :slug, :time_zone, :currency, :locale, :contact_email,
+        now() + make_interval(days => :trial_days))
+ON CONFLICT (slug) DO NOTHING
+RETURNING {_COLUMNS}"""
+
+_GET = f"SELECT {_COLUMNS} FROM businesses WHERE id = :id"
+_NAME = "SELECT name FROM businesses WHERE id = :id"
+
+# Columns a PATCH may set, from the API's field names.
+POLICY_FIELDS = ("slot_interval_min", "min_notice_min", "max_advance_days", "cancel_cutoff_min",
+                 "reschedule_cutoff_min", "buffer_before_min", "buffer_after_min", "auto_confirm")
+PROFILE_FIELDS = ("name", "slug", "time_zone", "currency", "locale")
+CONTACT_FIELDS = {"email": "contact_email", "phone": "contact_phone", "website": "website", "address": "address"}
+
+_ADD_MEMBER = """-- join a business with a role
+INSERT INTO memberships (business_id, user_id, role) VALUES (:bid, :uid, :role)
+ON CONFLICT (business_id, user_id) DO NOTHING
+RETURNING user_id"""
+
+_MEMBER_ROLE = "SELECT role FROM memberships WHERE business_id = :bid AND user_id = :uid"
+
+_LOGIN_MEMBERSHIP = """-- the business a user lands in: the one asked for, else the first joined
+SELECT business_id, role FROM memberships
+ WHERE user_id = :uid AND (CAST(:bid AS uuid) IS NULL OR business_id = CAST(:bid AS uuid))
+ ORDER BY created_at, business_id LIMIT 1"""
+
+_MEMBERS = """-- a page of the team, oldest member first
+SELECT m.user_id, m.role, m.created_at, u.email, u.name, u.email_verified_at
+  FROM memberships m JOIN users u ON u.id = m.user_id
+ WHERE m.business_id = :bid
+   AND (CAST(:after_at AS timestamptz) IS NULL
+        OR (m.created_at, m.user_id) > (CAST(:after_at AS timestamptz), CAST(:after_id AS uuid)))
+ ORDER BY m.created_at, m.user_id
+ LIMIT :limit"""
+
+_MEMBER = """-- one team member
+SELECT m.user_id, m.role, m.created_at, u.email, u.name, u.email_verified_at
+  FROM memberships m JOIN users u ON u.id = m.user_id
+ WHERE m.business_id = :bid AND m.user_id = :uid"""
+
+_OPEN_INVITATIONS = """-- invitations not yet accepted, revoked or expired
+SELECT id, email, role, created_at, expires_at FROM invitations
+ WHERE business_id = :bid AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+ ORDER BY created_at"""
+
+_IS_MEMBER_EMAIL = """-- is this address already on the team
+SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.business_id = :bid AND u.email = :email"""
+
+_REVOKE_OPEN_INVITATION = """-- a new invitation replaces the open one for the same address
+UPDATE invitations SET revoked_at = now()
+ WHERE business_id = :bid AND email = :email AND accepted_at IS NULL AND revoked_at IS NULL"""
+
+_INSERT_INVITATION = """-- an invitation; only the token's hash is kept
+INSERT INTO invitations (business_id, email, role, token_hash, invited_by, expires_at)
+VALUES (:bid, :email, :role, :hash, :by, now() + make_interval(days => :days))
+RETURNING id, email, role, created_at, expires_at"""
+
+_TAKE_INVITATION = """-- spend an invitation: only a live, open one
+UPDATE invitations SET accepted_at = now()
+ WHERE business_id = :bid AND token_hash = :hash
+   AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+RETURNING email, role"""
+
+_OWNER_COUNT = "SELECT count(*) FROM memberships WHERE business_id = :bid AND role = 'owner'"
+_LOCK_TEAM = "SELECT id FROM businesses WHERE id = :bid FOR UPDATE"
+_SET_ROLE = "UPDATE memberships SET role = :role WHERE business_id = :bid AND user_id = :uid"
+_REMOVE = "DELETE FROM memberships WHERE business_id = :bid AND user_id = :uid"
+_SET_LOGO = "UPDATE businesses SET logo_key = :key, updated_at = now() WHERE id = :id"
+
+
+class SlugTaken(Conflict):
+    code, message = "slug_taken", "This address is taken by another business."
+
+
+class StaleVersion(Conflict):
+    code, message = "stale_version", "The business was changed by someone else; reload and try again."
+
+
+class LastOwner(Conflict):
+    code, message = "last_owner", "A business needs at least one owner."
+
+
+# --- profile and policy ----------------------------------------------------------------------
+
+def profile_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "name": row["name"],
+        "slug": row["slug"],
+        "time_zone": row["time_zone"],
+        "currency": row["currency"],
+        "locale": row["locale"],
+        "contact": {field: row[column] for field, column in CONTACT_FIELDS.items()},
+        "logo_key": row["logo_key"],
+        "booking_policy": {field: row[field] for field in POLICY_FIELDS},
+        "plan": row["plan"],
+        "status": row["status"],
+        "trial_ends_at": row["trial_ends_at"].isoformat() if row["trial_ends_at"] else None,
+        "version": row["version"],
+        "created_at": row["created_at"].isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
+    }
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50].strip("-")
+    return slug if len(slug) >= 3 else f"business-{slug}".strip("-")
+
+
+def create(tx: Tx, business_id: UUID, *, name: str, slug: str | None, time_zone: str, currency: str,
+           locale: str, contact_email: str) -> dict[str, Any]:
+    """Insert the tenant row (inside the caller's transaction, scoped to ``business_id``).
+
+    With no slug asked for, one is made from the name, with a short suffix if taken."""
+    candidates = [slug] if slug else [slugify(name)] + [f"{slugify(name)}-{secrets.token_hex(2)}" for _ in range(4)]
+    for candidate in candidates:
+        row = tx.one(_INSERT, id=business_id, name=name, slug=candidate, time_zone=time_zone, currency=currency,
+                     locale=locale, contact_email=contact_email, trial_days=TRIAL_DAYS)
+        if row is not None:
+            return profile_json(row)
+    raise SlugTaken(details={"slug": candidates[0]})
+
+
+def get(tx: Tx, business_id: UUID) -> dict[str, Any] | None:
+    row = tx.one(_GET, id=business_id)
+    return profile_json(row) if row else None
+
+
+def read(business_id: UUID) -> dict[str, Any]:
+    with db.tenant_tx(business_id) as tx:
+        found = get(tx, business_id)
+    if found is None:
+        raise NotFound("business")
+    return found
+
+
+def update(business_id: UUID, changes: dict[str, Any], *, expected_version: int | None) -> dict[str, Any]:
+    """Apply a partial update of profile, contact and booking policy (``changes`` in API shape)."""
+    columns: dict[str, Any] = {f: changes[f] for f in PROFILE_FIELDS if f in changes}
+    columns.update({CONTACT_FIELDS[f]: v for f, v in (changes.get("contact") or {}).items()})
+    columns.update(changes.get("booking_policy") or {})
+    # Column names come from the fixed lists above, never from the request.
+    assignments = ", ".join(f"{c} = :{c}" for c in columns)
+    sql = f"""-- partial update, bumping the version
+UPDATE businesses SET {assignments}{", " if assignments else ""}version = version + 1, updated_at = now()
+ WHERE id = :id AND (CAST(:expected AS integer) IS NULL OR version = CAST(:expected AS integer))
+RETURNING {_COLUMNS}"""
+    try:
+        with db.tenant_tx(business_id) as tx:
+            row = tx.one(sql, id=business_id, expected=expected_version, **columns)
+            if row is None:
+                if get(tx, business_id) is None:
+                    raise NotFound("business")
+                raise StaleVersion()
+    except ConstraintViolated as e:
+        if e.name == "businesses_slug_key":
+            raise SlugTaken(details={"slug": columns.get("slug")}) from e
+        raise
+    return profile_json(row)
+
+
+def logo_upload(business_id: UUID, content_type: str) -> dict[str, Any]:
+    """A presigned POST for a new logo; the key is recorded so the profile points at it."""
+    key = f"businesses/{business_id}/logo/{uuid.uuid4().hex}.{LOGO_TYPES[content_type]}"
+    form = storage.presigned_post(key, content_type=content_type, max_bytes=LOGO_MAX_BYTES)
+    with db.tenant_tx(business_id) as tx:
+        tx.execute(_SET_LOGO, id=business_id, key=key)
+    return {**form, "max_bytes": LOGO_MAX_BYTES}
+
+
+def features(plan: str) -> dict[str, Any]:
+    return plans.features(plan)
+
+
+# --- memberships (used by auth inside its transactions) --------------------------------------
+
+def add_member(tx: Tx, business_id: UUID, user_id: UUID, role: str) -> None:
+    if tx.value(_ADD_MEMBER, bid=business_id, uid=user_id, role=role) is None:
+        raise Conflict("This person is already on the team.", code="already_member")
+
+
+def member_role(tx: Tx, business_id: UUID, user_id: UUID) -> str | None:
+    return tx.value(_MEMBER_ROLE, bid=business_id, uid=user_id)
+
+
+def membership_for_login(tx: Tx, user_id: UUID, business_id: UUID | None) -> dict[str, Any] | None:
+    return tx.one(_LOGIN_MEMBERSHIP, uid=user_id, bid=str(business_id) if business_id else None)
+
+
+def take_invitation(tx: Tx, business_id: UUID, token_hash: str) -> dict[str, Any] | None:
+    return tx.one(_TAKE_INVITATION, bid=business_id, hash=token_hash)
+
+
+# --- the team --------------------------------------------------------------------------------
+
+def _member_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {"user_id": str(row["user_id"]), "email": row["email"], "name": row["name"], "role": row["role"],
+            "email_verified": row["email_verified_at"] is not None, "joined_at": row["created_at"].isoformat()}
+
+
+def _invitation_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(row["id"]), "email": row["email"], "role": row["role"],
+            "created_at": row["created_at"].isoformat(), "expires_at": row["expires_at"].isoformat()}
+
+
+def team(business_id: UUID, *, limit: int, cursor: str | None) -> dict[str, Any]:
+    """A page of members, plus every open invitation (there are few)."""
+    after = decode_cursor(cursor, 2)
+    with db.tenant_tx(business_id) as tx:
+        rows = tx.all(_MEMBERS, bid=business_id, limit=limit + 1,
+                      after_at=after[0] if after else None, after_id=after[1] if after else None)
+        invitations = tx.all(_OPEN_INVITATIONS, bid=business_id)
+    answer = page(rows, limit, lambda r: (r["created_at"].isoformat(), str(r["user_id"])), _member_json)
+    return {**answer, "invitations": [_invitation_json(r) for r in invitations]}
+
+
+def invite(caller: Caller, email_address: str, role: str) -> dict[str, Any]:
+    if role == "owner" and caller.role != "owner":
+        raise Forbidden("Only an owner can invite another owner.")
+    token, token_hash = security.new_token(prefix=str(caller.business_id))
+    with db.tenant_tx(caller.business_id) as tx:
+        if tx.value(_IS_MEMBER_EMAIL, bid=caller.business_id, email=email_address):
+            raise Conflict("This person is already on the team.", code="already_member")
+        tx.execute(_REVOKE_OPEN_INVITATION, bid=caller.business_id, email=email_address)
+        row = tx.one(_INSERT_INVITATION, bid=caller.business_id, email=email_address, role=role, hash=token_hash,
+                     by=caller.user_id, days=INVITATION_TTL.days)
+        business_name = tx.value(_NAME, id=caller.business_id)
+    link = f"{settings().app_base_url}/accept-invitation?token={token}"
+    email.send(email_address, f"You are invited to join {business_name}",
+               f"You have been invited to join {business_name} as {role}.\n\nAccept the invitation here:\n\n"
+               f"{link}\n\nThe link works once and expires in {INVITATION_TTL.days} days.", link=link)
+    return _invitation_json(row)
+
+
+def _guard_owner_change(tx: Tx, caller: Caller, current_role: str, new_role: str | None) -> None:
+    """Owners alone touch owners; the last owner stays."""
+    if "owner" in (current_role, new_role) and caller.role != "owner":
+        raise Forbidden("Only an owner can change an owner's role or grant it.")
+    if current_role == "owner" and new_role != "owner":
+        tx.value(_LOCK_TEAM, bid=caller.business_id)  # serialise concurrent demotions of the last owners
+        if tx.value(_OWNER_COUNT, bid=caller.business_id) <= 1:
+            raise LastOwner()
+
+
+def change_role(caller: Caller, user_id: UUID, role: str) -> dict[str, Any]:
+    with db.tenant_tx(caller.business_id) as tx:
+        current = member_role(tx, caller.business_id, user_id)
+        if current is None:
+            raise NotFound("team member")
+        _guard_owner_change(tx, caller, current, role)
+        tx.execute(_SET_ROLE, bid=caller.business_id, uid=user_id, role=role)
+        row = tx.one(_MEMBER, bid=caller.business_id, uid=user_id)
+    return _member_json(row)
+
+
+def remove_member(caller: Caller, user_id: UUID) -> None:
+    with db.tenant_tx(caller.business_id) as tx:
+        current = member_role(tx, caller.business_id, user_id)
+        if current is None:
+            raise NotFound("team member")
+        _guard_owner_change(tx, caller, current, None)
+        tx.execute(_REMOVE, bid=caller.business_id, uid=user_id)

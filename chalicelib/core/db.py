@@ -1,0 +1,212 @@
+"""PostgreSQL access: one lazily opened connection per container, one transaction per unit of work.
+
+A Lambda container serves one request at a time, so the connection lives in a
+thread-local: in Lambda that is one per container, and threaded callers (chalice
+local, the concurrency tests) each get their own. A broken connection is dropped
+and the next transaction opens a new one.
+
+Tenant isolation rests on row-level security: ``transaction(business_id)`` sets
+``app.business_id`` for that transaction only (``set_config(..., true)``), so a
+connection reused by the next request carries no tenant over.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+from uuid import UUID
+
+import pg8000.native
+from pg8000.exceptions import DatabaseError, InterfaceError
+
+from chalicelib.core.errors import ServiceUnavailable
+from chalicelib.core.settings import settings
+
+
+class ConstraintViolated(Exception):
+    """An integrity constraint refused a write; the owning service names its meaning."""
+
+    def __init__(self, name: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.code = code
+
+
+class QueryTimeout(ServiceUnavailable):
+    code, message = "query_timeout", "The database took too long to answer."
+
+
+_INTEGRITY_CLASS = "23"
+_STATEMENT_TIMEOUT = "57014"
+
+
+def _translate(error: DatabaseError) -> Exception:
+    fields = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+    code = fields.get("C", "")
+    if code.startswith(_INTEGRITY_CLASS):
+        return ConstraintViolated(fields.get("n", ""), code, fields.get("M", str(error)))
+    if code == _STATEMENT_TIMEOUT:
+        return QueryTimeout()
+    return error
+
+
+class Tx:
+    """The open transaction handed to services: named-parameter SQL, rows as dicts."""
+
+    def __init__(self, conn: pg8000.native.Connection) -> None:
+        self._conn = conn
+
+    def _run(self, sql: str, params: dict[str, Any]) -> list[list[Any]]:
+        try:
+            return self._conn.run(sql, **params)
+        except DatabaseError as e:
+            translated = _translate(e)
+            if translated is e:
+                raise
+            raise translated from e
+
+    def all(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        rows = self._run(sql, params)
+        names = [c["name"] for c in self._conn.columns or ()]
+        return [dict(zip(names, row)) for row in rows]
+
+    def one(self, sql: str, **params: Any) -> dict[str, Any] | None:
+        rows = self.all(sql, **params)
+        return rows[0] if rows else None
+
+    def value(self, sql: str, **params: Any) -> Any:
+        rows = self._run(sql, params)
+        return rows[0][0] if rows else None
+
+    def execute(self, sql: str, **params: Any) -> int:
+        """Run a write; answer how many rows it touched."""
+        self._run(sql, params)
+        return self._conn.row_count
+
+
+_local = threading.local()
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Built once per container: pg8000 would build (and load CA files for) a new one per connect.
+    ca_file = settings().db_ssl_ca_file
+    return ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
+
+
+def connect_params(url: str) -> dict[str, Any]:
+    """pg8000 keyword arguments for a ``postgresql://`` URL (``?host=/dir`` means a Unix socket)."""
+    parts = urlparse(url)
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    params: dict[str, Any] = {
+        "user": unquote(parts.username or "postgres"),
+        "password": unquote(parts.password) if parts.password else None,
+        "database": (parts.path or "/").lstrip("/") or "postgres",
+    }
+    socket_dir = query.get("host", "")
+    port = parts.port or int(query.get("port", 5432))
+    if socket_dir.startswith("/"):
+        params["unix_sock"] = f"{socket_dir}/.s.PGSQL.{port}"
+        params["ssl_context"] = False
+    else:
+        params["host"] = parts.hostname or "localhost"
+        params["port"] = port
+        params["ssl_context"] = _ssl_context() if query.get("sslmode") in ("require", "verify-full") else False
+    return params
+
+
+def _app_connect_params() -> dict[str, Any]:
+    cfg = settings()
+    if cfg.database_url:
+        return connect_params(cfg.database_url)
+    if cfg.db_secret_arn:
+        from chalicelib.integrations import secrets
+
+        secret = secrets.json_secret(cfg.db_secret_arn)
+        return {
+            "user": secret["username"],
+            "password": secret["password"],
+            "host": cfg.db_host or secret["host"],
+            "port": int(secret.get("port", 5432)),
+            "database": secret.get("dbname", cfg.db_name),
+            "ssl_context": _ssl_context(),
+        }
+    if cfg.embedded_db:
+        from chalicelib.core import embedded_pg
+
+        return connect_params(embedded_pg.app_url())
+    raise ServiceUnavailable("No database is configured (set DATABASE_URL or DB_SECRET_ARN).")
+
+
+def open_connection(params: dict[str, Any] | None = None) -> pg8000.native.Connection:
+    """A new connection with the statement timeout set (the caller owns and closes it)."""
+    conn = pg8000.native.Connection(application_name="booking", **(params or _app_connect_params()))
+    conn.run(f"SET statement_timeout = {int(settings().db_statement_timeout_ms)}")
+    return conn
+
+
+def _connection() -> pg8000.native.Connection:
+    conn = getattr(_local, "conn", None)
+    if conn is None:
+        try:
+            conn = open_connection()
+        except (InterfaceError, OSError) as e:
+            raise ServiceUnavailable("The database cannot be reached.") from e
+        _local.conn = conn
+    return conn
+
+
+def reset_connection() -> None:
+    """Close this thread's connection (settings changed, or it broke)."""
+    conn = getattr(_local, "conn", None)
+    _local.conn = None
+    if conn is not None:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - a broken socket may refuse even to close
+            pass
+
+
+@contextmanager
+def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | None = None) -> Iterator[Tx]:
+    """One transaction, committed on success and rolled back on any exception.
+
+    ``business_id`` scopes every row-level-security policy to that tenant;
+    ``user_id`` additionally lets the caller see its own memberships in other
+    tenants (used by login and token refresh).
+    """
+    conn = _connection()
+    try:
+        conn.run("BEGIN")
+        if business_id is not None or user_id is not None:
+            conn.run(
+                "SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid, true)",
+                bid=str(business_id or ""), uid=str(user_id or ""),
+            )
+        yield Tx(conn)
+        conn.run("COMMIT")
+    except (InterfaceError, OSError) as e:
+        reset_connection()
+        raise ServiceUnavailable("The database connection was lost.") from e
+    except BaseException:
+        try:
+            conn.run("ROLLBACK")
+        except (InterfaceError, OSError):
+            reset_connection()
+        raise
+
+
+def tenant_tx(business_id: UUID | str) -> contextlib.AbstractContextManager[Tx]:
+    """A transaction that sees only ``business_id``'s rows."""
+    return transaction(business_id)
+
+
+def to_json(value: Any) -> str:
+    """Serialise a value for a ``jsonb`` parameter."""
+    return json.dumps(value, default=str)

@@ -1,0 +1,93 @@
+"""``@endpoint``: one declaration per route that registers it with Chalice, checks who may call it,
+decodes its body and query string, and is what the OpenAPI document is generated from.
+
+A view receives what its declaration names, as keyword arguments: the path
+parameters (``*_id`` ones parsed as UUIDs: anything else cannot exist, so 404),
+``caller`` unless the route is public, ``body`` and ``query`` when declared. It
+returns the JSON-able answer (``None`` for an empty one) or a ``Response``.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from chalice import Blueprint, Response
+
+from chalicelib.core import idempotency, security, validate
+from chalicelib.core.errors import NotFound
+from chalicelib.core.http import json_response
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    method: str
+    path: str
+    summary: str
+    tag: str
+    body: type | None
+    query: type | None
+    public: bool
+    role: str
+    status: int
+    idempotent: bool
+    errors: tuple[int, ...]
+
+
+# Every declared route, in declaration order: the source of the OpenAPI document.
+CONTRACTS: list[Contract] = []
+
+
+def _path_value(name: str, value: str) -> Any:
+    if name.endswith("_id"):
+        try:
+            return UUID(value)
+        except ValueError:
+            raise NotFound(name.removesuffix("_id").replace("_", " ")) from None
+    return value
+
+
+def _as_response(result: Any, status: int) -> Response:
+    if isinstance(result, Response):
+        return result
+    return json_response(result, 204 if result is None else status)
+
+
+def endpoint(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
+             body: type | None = None, query: type | None = None, public: bool = False,
+             role: str = "staff", status: int = 200, idempotent: bool = False,
+             errors: tuple[int, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+    if idempotent and public:
+        raise ValueError("Idempotency-Key needs a tenant: only authenticated routes take it")
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
+        contract = Contract(view.__name__, method, path, summary, tag, body, query, public, role, status,
+                            idempotent, errors)
+        CONTRACTS.append(contract)
+
+        @functools.wraps(view)
+        def handler(**path_params: str) -> Response:
+            request = bp.current_request
+            kwargs = {name: _path_value(name, value) for name, value in path_params.items()}
+            who = None if public else security.caller(request, role=role)
+            if who is not None:
+                kwargs["caller"] = who
+            if body is not None:
+                kwargs["body"] = validate.body(request, body)
+            if query is not None:
+                kwargs["query"] = validate.query(request, query)
+            key = request.headers.get(idempotency.HEADER) if idempotent else None
+            if key is not None and who is not None:
+                request_hash = idempotency.fingerprint(method, f"{request.path} {sorted(path_params.items())}",
+                                                       request.raw_body)
+                return idempotency.run(who.business_id, key, request_hash,
+                                       lambda: _as_response(view(**kwargs), status))
+            return _as_response(view(**kwargs), status)
+
+        bp.route(path, methods=[method], authorizer=None if public else security.jwt_auth)(handler)
+        return handler
+
+    return decorate

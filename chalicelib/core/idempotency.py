@@ -1,0 +1,80 @@
+"""``Idempotency-Key``: the same key with the same request answers the first response again.
+
+The key is claimed in its own committed transaction before the work runs, so
+two concurrent requests with one key cannot both do the work: the second sees
+the claim and gets 409 until the first has finished. A client error (4xx) is
+remembered like a success; an unexpected failure releases the claim so the
+client may retry.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from uuid import UUID
+
+from chalice import Response
+
+from chalicelib.core import db
+from chalicelib.core.errors import AppError, Conflict, ValidationFailed
+from chalicelib.core.http import error_response
+
+HEADER = "idempotency-key"
+MAX_KEY_LENGTH = 255
+
+_CLAIM = """-- take the key for this request, unless somebody has it already
+INSERT INTO idempotency_keys (business_id, key, request_hash)
+VALUES (:bid, :key, :hash)
+ON CONFLICT (business_id, key) DO NOTHING
+RETURNING key"""
+
+_EARLIER = """-- what the first request with this key was and answered
+SELECT request_hash, status, body FROM idempotency_keys WHERE business_id = :bid AND key = :key"""
+
+_RECORD = """-- remember the answer
+UPDATE idempotency_keys SET status = :status, body = :body WHERE business_id = :bid AND key = :key"""
+
+_RELEASE = "DELETE FROM idempotency_keys WHERE business_id = :bid AND key = :key AND status IS NULL"
+
+
+def fingerprint(method: str, path: str, body: bytes | str | None) -> str:
+    raw = body.encode() if isinstance(body, str) else (body or b"")
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + raw).hexdigest()
+
+
+def _replay(status: int, body: str) -> Response:
+    return Response(body=body, status_code=status,
+                    headers={"Content-Type": "application/json", "Idempotent-Replayed": "true"})
+
+
+def run(business_id: UUID, key: str, request_hash: str, produce: Callable[[], Response]) -> Response:
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValidationFailed({"Idempotency-Key": f"use 1 to {MAX_KEY_LENGTH} characters"})
+    with db.tenant_tx(business_id) as tx:
+        claimed = tx.value(_CLAIM, bid=business_id, key=key, hash=request_hash)
+        earlier = None if claimed else tx.one(_EARLIER, bid=business_id, key=key)
+    if earlier is not None:
+        if earlier["request_hash"] != request_hash:
+            raise Conflict("This Idempotency-Key was already used for a different request.",
+                           code="idempotency_key_reused")
+        if earlier["status"] is None:
+            raise Conflict("A request with this Idempotency-Key is still being processed.",
+                           code="idempotency_in_progress")
+        return _replay(earlier["status"], earlier["body"])
+    try:
+        response = produce()
+    except AppError as e:
+        if e.status >= 500:
+            _release(business_id, key)
+            raise
+        response = error_response(e.status, e.code, e.message, e.details, e.headers)
+    except BaseException:
+        _release(business_id, key)
+        raise
+    with db.tenant_tx(business_id) as tx:
+        tx.execute(_RECORD, bid=business_id, key=key, status=response.status_code, body=response.body or "")
+    return response
+
+
+def _release(business_id: UUID, key: str) -> None:
+    with db.tenant_tx(business_id) as tx:
+        tx.execute(_RELEASE, bid=business_id, key=key)

@@ -1,0 +1,92 @@
+"""Every setting the application reads, in one place, read once and lazily.
+
+Nothing else reads ``os.environ``: the Chalice test client applies a stage's
+environment only while a handler runs, so reading at import would see the
+wrong values. Tests change the environment and call ``settings.cache_clear()``.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    version: str
+    # Database: an explicit URL, or (prod) an RDS secret plus the proxy host.
+    database_url: str | None
+    migrate_database_url: str | None
+    db_secret_arn: str | None
+    db_host: str | None
+    db_name: str
+    db_ssl_ca_file: str | None
+    db_statement_timeout_ms: int
+    local_dir: Path
+    # Tokens.
+    jwt_secret_arn: str | None
+    jwt_keys: str | None
+    jwt_active_kid: str
+    jwt_issuer: str
+    jwt_audience: str
+    access_token_ttl_s: int
+    refresh_token_ttl_s: int
+    # HTTP.
+    cors_allow_origin: str
+    app_base_url: str
+    # Integrations.
+    aws_region: str
+    email_backend: str
+    email_from: str
+    storage_backend: str
+    uploads_bucket: str
+
+    @property
+    def embedded_db(self) -> bool:
+        """Start the embedded PostgreSQL when no server is named outside prod."""
+        return not self.database_url and not self.db_secret_arn and self.stage in ("local", "test")
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.local_dir / "mail"
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@functools.cache
+def settings() -> Settings:
+    env = os.environ.get
+    stage = env("STAGE", "local")
+    local_dir = Path(env("LOCAL_DIR", str(PROJECT_ROOT / ".local")))
+    return Settings(
+        stage=stage,
+        version=env("BUILD_VERSION", "dev"),
+        database_url=env("DATABASE_URL") or None,
+        migrate_database_url=env("MIGRATE_DATABASE_URL") or None,
+        db_secret_arn=env("DB_SECRET_ARN") or None,
+        db_host=env("DB_HOST") or None,
+        db_name=env("DB_NAME", "booking"),
+        db_ssl_ca_file=env("DB_SSL_CA_FILE") or None,
+        db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 5000),
+        local_dir=local_dir,
+        jwt_secret_arn=env("JWT_SECRET_ARN") or None,
+        jwt_keys=env("JWT_KEYS") or None,
+        jwt_active_kid=env("JWT_ACTIVE_KID", "local-1"),
+        jwt_issuer=env("JWT_ISSUER", "booking-api"),
+        jwt_audience=env("JWT_AUDIENCE", "booking-app"),
+        access_token_ttl_s=_int("ACCESS_TOKEN_TTL_S", 900),
+        refresh_token_ttl_s=_int("REFRESH_TOKEN_TTL_S", 30 * 24 * 3600),
+        cors_allow_origin=env("CORS_ALLOW_ORIGIN", "http://localhost:8000"),
+        app_base_url=env("APP_BASE_URL", "http://localhost:8000"),
+        aws_region=env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1")),
+        email_backend=env("EMAIL_BACKEND", "file"),
+        email_from=env("EMAIL_FROM", "Booking <no-reply@booking.local>"),
+        storage_backend=env("STORAGE_BACKEND", "s3"),
+        uploads_bucket=env("UPLOADS_BUCKET", "booking-uploads-local"),
+    )

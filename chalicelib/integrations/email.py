@@ -1,0 +1,63 @@
+"""Outgoing e-mail. Backends, chosen by ``EMAIL_BACKEND``:
+
+- ``ses``: Amazon SES v2, raw MIME (so later messages can carry calendar invites);
+- ``file``: the offline twin; writes each message as an ``.eml`` file under
+  ``.local/mail/`` and logs where, so a developer (or a test) reads what would have been sent.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from chalicelib.core import log
+from chalicelib.core.settings import settings
+from chalicelib.integrations import aws
+
+
+def compose(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings().email_from
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="booking.local")
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def _send_ses(message: EmailMessage) -> str:
+    answer = aws.client("sesv2").send_email(
+        FromEmailAddress=message["From"],
+        Destination={"ToAddresses": [message["To"]]},
+        Content={"Raw": {"Data": message.as_bytes()}},
+    )
+    return answer["MessageId"]
+
+
+def _write_file(message: EmailMessage) -> str:
+    folder: Path = settings().mail_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
+    (folder / name).write_bytes(message.as_bytes())
+    return str(folder / name)
+
+
+def send(to: str, subject: str, text: str, html: str | None = None, *, link: str | None = None) -> str:
+    """Send one message; answer the provider's message id (the file path for the twin)."""
+    message = compose(to, subject, text, html)
+    backend = settings().email_backend
+    if backend == "ses":
+        sent_id = _send_ses(message)
+        log.emit("mail.sent", to=log.mask_email(to), subject=subject, message_id=sent_id)
+        return sent_id
+    if backend == "file":
+        path = _write_file(message)
+        # Local only: the link is what a developer needs to click through the flow.
+        log.emit("mail.written", to=log.mask_email(to), subject=subject, path=path, link=link)
+        return path
+    raise RuntimeError(f"unknown EMAIL_BACKEND {backend!r}")

@@ -1,0 +1,72 @@
+"""The test database and clients.
+
+One embedded PostgreSQL per run (under a temporary LOCAL_DIR), or the server
+named by DATABASE_URL; a freshly created and migrated database; AWS through
+moto. Tests isolate themselves by making their own business: row-level
+security keeps every tenant's rows apart, so nothing needs truncating.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="booking-tests-"))
+os.environ.update({
+    "STAGE": "local",
+    "LOCAL_DIR": str(_RUN_DIR),
+    "DB_NAME": "booking_test",
+    "EMAIL_BACKEND": "file",
+    "STORAGE_BACKEND": "s3",
+    "UPLOADS_BUCKET": "booking-test-uploads",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_REGION": "eu-west-1",
+    "CORS_ALLOW_ORIGIN": "http://localhost:8000",
+})
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database() -> None:
+    from chalicelib.core import embedded_pg, migrations
+    from chalicelib.core.settings import settings
+
+    settings.cache_clear()
+    if settings().embedded_db:
+        embedded_pg.create_database(settings().db_name, drop_first=True)
+    migrations.migrate()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def aws() -> None:
+    from moto import mock_aws
+
+    from chalicelib.integrations import aws as aws_clients
+
+    with mock_aws():
+        aws_clients.reset()
+        aws_clients.client("s3").create_bucket(
+            Bucket="booking-test-uploads", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        yield
+    aws_clients.reset()
+
+
+@pytest.fixture(scope="session")
+def client():
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def mail():
+    from tests.mail import Mailbox
+
+    return Mailbox(_RUN_DIR / "mail")
