@@ -4,6 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT   ?= 8000
+S3_PORT ?= 9000
+# `make run` talks to a local moto server instead of AWS (uploads land there).
+LOCAL_AWS := AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) AWS_ACCESS_KEY_ID=local \
+             AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1
 
 .PHONY: run test migrate demo bench clean
 
@@ -16,10 +20,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) -m chalicelib.core.migrations
 	$(PY) -m chalicelib.system.demo
-	$(PY) -m chalicelib.system.local_services --port 9000 & \
+	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(S3_PORT) >.local/moto.log 2>&1 & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	  AWS_ENDPOINT_URL=http://127.0.0.1:9000 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
-	  AWS_DEFAULT_REGION=eu-west-1 $(VENV)/bin/chalice local --stage local --port $(PORT)
+	  export $(LOCAL_AWS); \
+	  $(PY) -m chalicelib.system.local_bucket && \
+	  $(VENV)/bin/chalice local --stage local --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
