@@ -161,7 +161,7 @@ auth_blueprint = Blueprint(__name__)
 
 
 @auth_blueprint.authorizer(ttl_seconds=300)
-def jwt_auth(auth_request: Any) -> AuthResponse:
+def jwt_auth(auth_request: Any) -> AuthResponse | dict[str, Any]:
     """Allow every route for a valid bearer token (API Gateway caches the answer per token) and hand
     the user, business and role to the route as context; anything else is denied."""
     scheme, _, token = (auth_request.token or "").partition(" ")
@@ -170,7 +170,9 @@ def jwt_auth(auth_request: Any) -> AuthResponse:
             raise Unauthorized()
         claims = decode_access_token(token.strip())
     except Unauthorized:
-        return AuthResponse(routes=[], principal_id="anonymous")
+        # An explicit Deny: API Gateway answers 403 and never calls the route.
+        return {"principalId": "anonymous", "policyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": [auth_request.method_arn]}]}}
     return AuthResponse(routes=["*"], principal_id=claims["sub"],
                         context={"user_id": claims["sub"], "business_id": claims["bid"], "role": claims["role"]})
 
