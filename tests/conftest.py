@@ -65,6 +65,17 @@ def client():
         yield test_client
 
 
+@pytest.fixture(autouse=True)
+def forget_local_login_failures():
+    """Every test-client request comes from 127.0.0.1, so one test's failed logins would throttle the
+    next test's logins per client address: each test starts with that address's slate clean."""
+    yield
+    from chalicelib.core import db
+
+    with db.transaction() as tx:
+        tx.execute("DELETE FROM login_failures WHERE client_ip = '127.0.0.1'")
+
+
 @pytest.fixture
 def mail():
     from tests.mail import Mailbox

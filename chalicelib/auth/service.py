@@ -27,6 +27,7 @@ LOGIN_FAILURE_LIMIT = 5
 LOGIN_WINDOW = timedelta(minutes=15)
 VERIFY_TTL = timedelta(days=3)
 RESET_TTL = timedelta(hours=1)
+RESET_EMAILS_PER_HOUR = 3
 
 
 class InvalidCredentials(Unauthorized):
@@ -65,6 +66,12 @@ UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = :family AND revok
 _REVOKE_USER = """-- end every session of a user (in the tenants the transaction can see)
 UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = :uid AND revoked_at IS NULL"""
 
+_SCOPE = """-- switch this transaction's row-level-security scope (a tenant, or a user's rows in every tenant)
+SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid, true)"""
+
+_SESSION_TENANTS = """-- the businesses where a user holds live sessions (visible through app.user_id)
+SELECT DISTINCT business_id FROM refresh_tokens WHERE user_id = :uid AND revoked_at IS NULL"""
+
 _RECENT_FAILURES = """-- failed logins in the throttling window, per address and per client
 SELECT count(*) FILTER (WHERE email_hash = :email_hash) AS by_email,
        count(*) FILTER (WHERE client_ip = :ip) AS by_ip,
@@ -76,6 +83,10 @@ SELECT count(*) FILTER (WHERE email_hash = :email_hash) AS by_email,
 
 _RECORD_FAILURE = "INSERT INTO login_failures (email_hash, client_ip) VALUES (:email_hash, :ip)"
 
+_LOCK_LOGIN = """-- one log-in attempt per address at a time (until commit): parallel guesses would otherwise
+-- all read the same count before any of them records its failure
+SELECT pg_advisory_xact_lock(hashtextextended('login:' || :email_hash, 0))"""
+
 _INSERT_USER_TOKEN = """-- an e-mailed single-use link
 INSERT INTO user_tokens (user_id, purpose, token_hash, expires_at)
 VALUES (:uid, :purpose, :hash, now() + :ttl::interval)"""
@@ -84,6 +95,10 @@ _USE_USER_TOKEN = """-- spend an e-mailed link: only a live, unused one
 UPDATE user_tokens SET used_at = now()
  WHERE token_hash = :hash AND purpose = :purpose AND used_at IS NULL AND expires_at > now()
 RETURNING user_id"""
+
+_RECENT_RESETS = """-- reset links sent to a user lately (to stop a stranger flooding their mailbox)
+SELECT count(*) FROM user_tokens
+ WHERE user_id = :uid AND purpose = 'reset_password' AND created_at > now() - :window::interval"""
 
 _SET_PASSWORD = "UPDATE users SET password_hash = :hash, updated_at = now() WHERE id = :uid"
 _MARK_VERIFIED = "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = :uid"
@@ -164,12 +179,14 @@ def _email_hash(address: str) -> str:
 
 
 def _throttle(tx: Tx, email_hash: str, ip: str) -> None:
+    tx.value(_LOCK_LOGIN, email_hash=email_hash)
     seen = tx.one(_RECENT_FAILURES, email_hash=email_hash, ip=ip, window=_interval(LOGIN_WINDOW))
     oldest = [first for count, first in ((seen["by_email"], seen["first_by_email"]),
                                          (seen["by_ip"], seen["first_by_ip"]))
               if count >= LOGIN_FAILURE_LIMIT]
     if oldest:
-        retry = min(oldest) + LOGIN_WINDOW - seen["now"]
+        # Each reached limit lifts when its oldest failure leaves the window; the attempt needs both.
+        retry = max(oldest) + LOGIN_WINDOW - seen["now"]
         raise RateLimited(max(1, int(retry.total_seconds()) + 1),
                           "Too many failed log-ins; wait before trying again.")
 
@@ -230,16 +247,32 @@ def logout(business_id: UUID, user_id: UUID, refresh_token: str | None) -> None:
 
 
 def forgot_password(email_address: str) -> None:
-    """E-mail a reset link if the address has an account; the caller answers the same either way."""
+    """E-mail a reset link if the address has an account and has not had 3 in the last hour; the
+    caller answers the same either way."""
+    token = None
     with db.transaction() as tx:
         user = tx.one(_USER_BY_EMAIL, email=email_address)
-        token = _new_user_token(tx, user["id"], "reset_password", RESET_TTL) if user else None
-    if user is not None:
+        if user is not None and tx.value(_RECENT_RESETS, uid=user["id"],
+                                         window=_interval(timedelta(hours=1))) < RESET_EMAILS_PER_HOUR:
+            token = _new_user_token(tx, user["id"], "reset_password", RESET_TTL)
+    if token is not None:
         _send_link(user["email"], "reset_password", token)
 
 
+def _end_every_session(tx: Tx, user_id: UUID) -> None:
+    """Revoke the user's refresh tokens in every business. ``app.user_id`` shows them all, but the
+    policy lets a row be written only inside its own tenant's scope, so each business is revoked
+    under its own."""
+    tx.value(_SCOPE, bid="", uid=str(user_id))
+    tenants = [row["business_id"] for row in tx.all(_SESSION_TENANTS, uid=user_id)]
+    for business_id in tenants:
+        tx.value(_SCOPE, bid=str(business_id), uid="")
+        tx.execute(_REVOKE_USER, uid=user_id)
+
+
 def reset_password(token: str, password: str) -> None:
-    """Set a new password with an e-mailed link; every open session of the user ends."""
+    """Set a new password with an e-mailed link; every open session of the user ends (in the same
+    transaction: a new password with the old sessions still alive would not end a takeover)."""
     security.check_password_policy(password)
     with db.transaction() as tx:
         user_id = tx.value(_USE_USER_TOKEN, hash=security.hash_token(token), purpose="reset_password")
@@ -248,8 +281,7 @@ def reset_password(token: str, password: str) -> None:
         tx.execute(_SET_PASSWORD, hash=security.hash_password(password), uid=user_id)
         # Whoever could open the link controls the mailbox: the address is verified too.
         tx.execute(_MARK_VERIFIED, uid=user_id)
-    with db.transaction(user_id=user_id) as tx:
-        tx.execute(_REVOKE_USER, uid=user_id)
+        _end_every_session(tx, user_id)
 
 
 def verify_email(token: str) -> None:

@@ -42,7 +42,8 @@ def _send_ses(message: EmailMessage) -> str:
 def _write_file(message: EmailMessage) -> str:
     folder: Path = settings().mail_dir
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
+    # Nanoseconds first, so the files list in the order they were written.
+    name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.eml"
     (folder / name).write_bytes(message.as_bytes())
     return str(folder / name)
 

@@ -1,0 +1,43 @@
+"""Helpers of the auth tests."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.api import Session, body, call, invite, signup
+
+VERIFY_SUBJECT = "Confirm your e-mail address"
+RESET_SUBJECT = "Reset your password"
+INVITE_SUBJECT = "You are invited to join"
+
+
+def link_in(mail: Any, address: str, subject: str) -> str:
+    """The link of the one message to ``address`` whose subject starts with ``subject``.
+
+    Not ``mail.last_link``: the twin names files by the second plus a random suffix, so two
+    messages to one address within a second (sign-up, then an invitation) sort in any order.
+    """
+    messages = [m for m in mail.sent_to(address) if m["Subject"].startswith(subject)]
+    assert len(messages) == 1, f"{len(messages)} messages {subject!r} to {address}"
+    text = messages[0].get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"https?://\S+", text).group(0)
+
+
+def token_in(mail: Any, address: str, subject: str) -> str:
+    return link_in(mail, address, subject).split("token=", 1)[1]
+
+
+def auth(access_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access_token}"}
+
+
+def join_second_business(client: Any, mail: Any, member: Session, role: str = "admin") -> tuple[Session, Any]:
+    """``member`` (an existing account) accepts an invitation to a new business.
+
+    Answers that business's owner and the acceptance's body (a session there)."""
+    other = signup(client)
+    assert invite(client, other, member.email, role).status_code == 201
+    accepted = call(client, "POST", "/auth/invitations/accept",
+                    {"token": token_in(mail, member.email, INVITE_SUBJECT), "password": member.password})
+    assert accepted.status_code == 200, accepted.body
+    return other, body(accepted)

@@ -1,0 +1,157 @@
+"""Log-in throttling: five failures within 15 minutes, per e-mail address and per client address.
+
+The test client's source address is always 127.0.0.1, so failures from other
+addresses are written straight into ``login_failures`` (as the schema owner)
+when a test needs them. The auth conftest deletes every row a test made: left
+behind, they would throttle every later log-in of the run.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+
+from tests.api import body, login, signup, unique_email
+
+WRONG = "not the right password"
+
+
+def email_hash(address: str) -> str:
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
+def record_failures(owner_db, *, email: str | None = None, ip: str | None = None, count: int = 5,
+                    minutes_ago: int = 1, other_ip: str = "203.0.113.7") -> None:
+    """``count`` failures ``minutes_ago`` for ``email`` (from ``other_ip``) or from ``ip`` (other e-mails)."""
+    for n in range(count):
+        owner_db.execute(
+            "INSERT INTO login_failures (email_hash, client_ip, failed_at)"
+            " VALUES (:email_hash, :ip, now() - make_interval(mins => :minutes))",
+            email_hash=email_hash(email) if email else email_hash(unique_email(f"guess{n}")),
+            ip=ip or other_ip, minutes=minutes_ago)
+
+
+def retry_after(response) -> int:
+    value = response.headers["Retry-After"]
+    assert value.isdigit(), value
+    return int(value)
+
+
+def assert_rate_limited(response) -> int:
+    assert response.status_code == 429, response.body
+    error = body(response)["error"]
+    assert error["code"] == "rate_limited"
+    seconds = retry_after(response)
+    assert error["details"] == {"retry_after": seconds}
+    return seconds
+
+
+def test_the_sixth_attempt_after_five_failures_is_refused_even_with_the_right_password(client):
+    owner = signup(client)
+    failures = [login(client, owner.email, WRONG) for _ in range(5)]
+
+    sixth = login(client, owner.email)
+
+    assert [r.status_code for r in failures] == [401] * 5
+    seconds = assert_rate_limited(sixth)
+    assert 0 < seconds <= 15 * 60 + 1
+    assert "Retry-After" in sixth.headers["Access-Control-Expose-Headers"]
+
+
+def test_four_failures_still_let_the_right_password_in(client):
+    owner = signup(client)
+    for _ in range(4):
+        login(client, owner.email, WRONG)
+
+    assert login(client, owner.email).status_code == 200
+
+
+def test_the_email_limit_counts_failures_from_every_client_address(client, owner_db):
+    owner = signup(client)
+    record_failures(owner_db, email=owner.email)  # five guesses from somewhere else
+
+    response = login(client, owner.email)
+
+    assert_rate_limited(response)
+
+
+def test_the_client_address_limit_counts_failures_across_emails(client):
+    owner = signup(client)
+    guesses = [login(client, unique_email("guess"), WRONG) for _ in range(5)]
+
+    response = login(client, owner.email)
+
+    assert [r.status_code for r in guesses] == [401] * 5
+    assert_rate_limited(response)
+
+
+def test_failures_older_than_15_minutes_do_not_count(client, owner_db):
+    owner = signup(client)
+    record_failures(owner_db, email=owner.email, minutes_ago=16)
+    record_failures(owner_db, ip="127.0.0.1", minutes_ago=16)
+
+    assert login(client, owner.email).status_code == 200
+
+
+def test_retry_after_is_when_the_oldest_failure_leaves_the_window(client, owner_db):
+    owner = signup(client)
+    record_failures(owner_db, email=owner.email, minutes_ago=10)
+
+    seconds = assert_rate_limited(login(client, owner.email))
+
+    assert 5 * 60 - 5 <= seconds <= 5 * 60 + 2
+
+
+def test_with_both_limits_reached_retry_after_waits_for_the_later_one(client, owner_db):
+    owner = signup(client)
+    record_failures(owner_db, ip="127.0.0.1", minutes_ago=14)  # this client is free again in 1 minute
+    record_failures(owner_db, email=owner.email, minutes_ago=2)  # this address only in 13 minutes
+
+    seconds = assert_rate_limited(login(client, owner.email))
+
+    assert 13 * 60 - 5 <= seconds <= 13 * 60 + 2
+
+
+def test_refused_attempts_are_not_counted_as_failures(client, owner_db):
+    owner = signup(client)
+    record_failures(owner_db, email=owner.email)
+
+    for _ in range(3):
+        assert_rate_limited(login(client, owner.email, WRONG))
+
+    assert owner_db.value("SELECT count(*) FROM login_failures WHERE email_hash = :h",
+                          h=email_hash(owner.email)) == 5
+
+
+def test_parallel_guesses_cannot_get_past_the_limit(client, owner_db):
+    """Concurrent attempts (one Lambda each in production). The test client swaps ``os.environ``
+    per request and is not thread-safe, so the threads call the service the route calls."""
+    from chalicelib.auth import service
+    from chalicelib.core.errors import RateLimited
+
+    owner = signup(client)
+    attempts = 8
+    start = threading.Barrier(attempts)
+    outcomes: list[str] = []
+
+    def guess(n: int) -> None:
+        from chalicelib.core import db
+
+        start.wait()
+        try:
+            service.login(owner.email, WRONG, client_ip=f"198.51.100.{n}")
+        except service.InvalidCredentials:
+            outcomes.append("401")
+        except RateLimited:
+            outcomes.append("429")
+        finally:
+            db.reset_connection()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(outcomes) == ["401"] * 5 + ["429"] * 3
+    assert owner_db.value("SELECT count(*) FROM login_failures WHERE email_hash = :h",
+                          h=email_hash(owner.email)) == 5
