@@ -13,9 +13,12 @@ class Mailbox:
         self.folder = folder
 
     def sent_to(self, address: str) -> list[EmailMessage]:
+        """Messages to ``address``, oldest first (files whose bytes cannot be to it stay unparsed)."""
         if not self.folder.exists():
             return []
-        messages = [email.message_from_bytes(p.read_bytes(), policy=default) for p in sorted(self.folder.glob("*.eml"))]
+        needle = address.encode()
+        raws = (p.read_bytes() for p in sorted(self.folder.glob("*.eml")))
+        messages = [email.message_from_bytes(raw, policy=default) for raw in raws if needle in raw]
         return [m for m in messages if m["To"] == address]
 
     def last_link(self, address: str) -> str:

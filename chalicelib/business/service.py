@@ -10,17 +10,18 @@ import re
 import secrets
 import unicodedata
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from chalicelib.billing import plans
 from chalicelib.core import db, security
 from chalicelib.core.db import ConstraintViolated, Tx
-from chalicelib.core.errors import Conflict, Forbidden, NotFound
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.pagination import decode_cursor, page
 from chalicelib.core.security import Caller
 from chalicelib.core.settings import settings
+from chalicelib.core.validate import RESERVED_SLUGS
 from chalicelib.integrations import email, storage
 
 TRIAL_DAYS = 14
@@ -99,7 +100,8 @@ UPDATE invitations SET accepted_at = now()
 RETURNING email, role"""
 
 _OWNER_COUNT = "SELECT count(*) FROM memberships WHERE business_id = :bid AND role = 'owner'"
-_LOCK_TEAM = "SELECT id FROM businesses WHERE id = :bid FOR UPDATE"
+_LOCK_TEAM = """-- queue changes to the team (owner demotions, invitations) one after the other
+SELECT id FROM businesses WHERE id = :bid FOR UPDATE"""
 _SET_ROLE = "UPDATE memberships SET role = :role WHERE business_id = :bid AND user_id = :uid"
 _REMOVE = "DELETE FROM memberships WHERE business_id = :bid AND user_id = :uid"
 _SET_LOGO = "UPDATE businesses SET logo_key = :key, updated_at = now() WHERE id = :id"
@@ -149,8 +151,12 @@ def create(tx: Tx, business_id: UUID, *, name: str, slug: str | None, time_zone:
            locale: str, contact_email: str) -> dict[str, Any]:
     """Insert the tenant row (inside the caller's transaction, scoped to ``business_id``).
 
-    With no slug asked for, one is made from the name, with a short suffix if taken."""
-    candidates = [slug] if slug else [slugify(name)] + [f"{slugify(name)}-{secrets.token_hex(2)}" for _ in range(4)]
+    With no slug asked for, one is made from the name, with a short suffix if taken (or reserved)."""
+    if slug:
+        candidates = [slug]
+    else:
+        base = slugify(name)
+        candidates = [base] * (base not in RESERVED_SLUGS) + [f"{base}-{secrets.token_hex(2)}" for _ in range(4)]
     for candidate in candidates:
         row = tx.one(_INSERT, id=business_id, name=name, slug=candidate, time_zone=time_zone, currency=currency,
                      locale=locale, contact_email=contact_email, trial_days=TRIAL_DAYS)
@@ -241,9 +247,24 @@ def _invitation_json(row: dict[str, Any]) -> dict[str, Any]:
             "created_at": row["created_at"].isoformat(), "expires_at": row["expires_at"].isoformat()}
 
 
+def _team_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
+    """The (joined at, user id) a team cursor carries. A client may hand back anything, and a value
+    the SQL casts would fail as a database error (500), so it is checked here: 422 if we did not make it."""
+    key = decode_cursor(cursor, 2)
+    if key is None:
+        return None
+    try:
+        joined_at, user_id = datetime.fromisoformat(key[0]), UUID(key[1])
+    except (TypeError, ValueError, AttributeError):
+        joined_at = None
+    if joined_at is None or joined_at.tzinfo is None:
+        raise ValidationFailed({"cursor": "not a cursor from this list"})
+    return joined_at, user_id
+
+
 def team(business_id: UUID, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """A page of members, plus every open invitation (there are few)."""
-    after = decode_cursor(cursor, 2)
+    after = _team_cursor(cursor)
     with db.tenant_tx(business_id) as tx:
         rows = tx.all(_MEMBERS, bid=business_id, limit=limit + 1,
                       after_at=after[0] if after else None, after_id=after[1] if after else None)
@@ -252,11 +273,28 @@ def team(business_id: UUID, *, limit: int, cursor: str | None) -> dict[str, Any]
     return {**answer, "invitations": [_invitation_json(r) for r in invitations]}
 
 
+def _with_current_role(tx: Tx, caller: Caller, *, at_least: str) -> Caller:
+    """The caller with the role the database holds now. An access token keeps the role it was issued
+    with until it expires, so a member demoted or removed since must not go on managing the team
+    (a demoted owner would otherwise grant the owner role back to themselves)."""
+    current = member_role(tx, caller.business_id, caller.user_id)
+    if current is None:
+        raise Forbidden("You are no longer on this team.")
+    now = Caller(caller.user_id, caller.business_id, current)
+    if not now.at_least(at_least):
+        raise Forbidden(f"This needs the {at_least} role or higher.")
+    return now
+
+
 def invite(caller: Caller, email_address: str, role: str) -> dict[str, Any]:
-    if role == "owner" and caller.role != "owner":
-        raise Forbidden("Only an owner can invite another owner.")
     token, token_hash = security.new_token(prefix=str(caller.business_id))
     with db.tenant_tx(caller.business_id) as tx:
+        caller = _with_current_role(tx, caller, at_least="admin")
+        if role == "owner" and caller.role != "owner":
+            raise Forbidden("Only an owner can invite another owner.")
+        # Two invitations to one address at once would both find no open one to revoke, and the second
+        # insert would break the one-open-invitation index (a 500); queued, the later one replaces the first.
+        tx.value(_LOCK_TEAM, bid=caller.business_id)
         if tx.value(_IS_MEMBER_EMAIL, bid=caller.business_id, email=email_address):
             raise Conflict("This person is already on the team.", code="already_member")
         tx.execute(_REVOKE_OPEN_INVITATION, bid=caller.business_id, email=email_address)
@@ -282,6 +320,7 @@ def _guard_owner_change(tx: Tx, caller: Caller, current_role: str, new_role: str
 
 def change_role(caller: Caller, user_id: UUID, role: str) -> dict[str, Any]:
     with db.tenant_tx(caller.business_id) as tx:
+        caller = _with_current_role(tx, caller, at_least="admin")
         current = member_role(tx, caller.business_id, user_id)
         if current is None:
             raise NotFound("team member")
@@ -293,6 +332,7 @@ def change_role(caller: Caller, user_id: UUID, role: str) -> dict[str, Any]:
 
 def remove_member(caller: Caller, user_id: UUID) -> None:
     with db.tenant_tx(caller.business_id) as tx:
+        caller = _with_current_role(tx, caller, at_least="admin")
         current = member_role(tx, caller.business_id, user_id)
         if current is None:
             raise NotFound("team member")

@@ -225,3 +225,11 @@ def test_a_body_of_exactly_1_mib_is_accepted(client):
     response = call(client, "POST", "/auth/signup", raw=raw)
 
     assert response.status_code == 201, response.body
+
+
+def test_a_slug_made_from_a_reserved_name_gets_a_suffix(client):
+    answer = body(call(client, "POST", "/auth/signup", {
+        "business_name": "Admin", "owner_name": "Olive Owner", "email": unique_email(), "password": PASSWORD,
+        "time_zone": "Europe/London", "currency": "GBP"}))
+
+    assert answer["business"]["slug"].startswith("admin-")
