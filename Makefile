@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT   ?= 8000
 S3_PORT ?= 9000
+WEB_PORT ?= 5173
 # `make run` talks to a local moto server instead of AWS (uploads land there).
 LOCAL_AWS := AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) AWS_ACCESS_KEY_ID=local \
              AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1
@@ -16,18 +17,21 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-# Embedded PostgreSQL + migrations + demo business, a local S3 (moto) for uploads, then the API.
+# Embedded PostgreSQL + migrations + demo business, a local S3 (moto) for uploads, the SPA, the API.
 run: $(STAMP)
 	$(PY) -m chalicelib.core.migrations
 	$(PY) -m chalicelib.system.demo
-	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(S3_PORT) >.local/moto.log 2>&1 & \
-	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(S3_PORT) >.local/moto.log 2>&1 & MOTO=$$!; \
+	  API_BASE=http://127.0.0.1:$(PORT) node web/serve.mjs --port $(WEB_PORT) & WEB=$$!; \
+	  trap 'kill $$MOTO $$WEB 2>/dev/null' EXIT INT TERM; \
 	  export $(LOCAL_AWS); \
 	  $(PY) -m chalicelib.system.local_bucket && \
-	  $(VENV)/bin/chalice local --stage local --host 127.0.0.1 --port $(PORT)
+	  echo "SPA: http://127.0.0.1:$(WEB_PORT)  API: http://127.0.0.1:$(PORT)" && \
+	  $(VENV)/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+	node --test web/tests/
 
 migrate: $(STAMP)
 	$(PY) -m chalicelib.core.migrations

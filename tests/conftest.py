@@ -25,7 +25,8 @@ os.environ.update({
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_DEFAULT_REGION": "eu-west-1",
     "AWS_REGION": "eu-west-1",
-    "CORS_ALLOW_ORIGIN": "http://localhost:8000",
+    "CORS_ALLOW_ORIGIN": "http://127.0.0.1:5173",
+    "APP_BASE_URL": "http://127.0.0.1:5173",
 })
 os.environ.pop("AWS_ENDPOINT_URL", None)
 

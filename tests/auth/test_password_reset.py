@@ -43,7 +43,7 @@ def test_the_reset_mail_goes_to_the_stored_address_whatever_case_was_typed(clien
 
     assert forgot(client, owner.email.upper()).status_code == 202
 
-    assert link_in(mail, owner.email, RESET_SUBJECT).startswith("http://localhost:8000/reset-password?token=")
+    assert link_in(mail, owner.email, RESET_SUBJECT).startswith("http://127.0.0.1:5173/reset-password?token=")
 
 
 def test_forgot_checks_the_address(client):

@@ -75,7 +75,7 @@ def test_signup_emails_a_verification_link(client, mail):
     messages = mail.sent_to(owner.email)
 
     assert [m["Subject"] for m in messages] == ["Confirm your e-mail address"]
-    assert link_in(mail, owner.email, VERIFY_SUBJECT).startswith("http://localhost:8000/verify-email?token=")
+    assert link_in(mail, owner.email, VERIFY_SUBJECT).startswith("http://127.0.0.1:5173/verify-email?token=")
 
 
 def test_without_a_slug_one_is_made_from_the_name_and_kept_unique(client):

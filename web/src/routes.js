@@ -1,0 +1,18 @@
+// The paths of the SPA. `auth`: needs a session; `guestOnly`: sends a signed-in user on; `role`: the
+// least role that may open it (others see a "not for your role" page); `wide`: the wider public card.
+import { acceptPage, forgotPage, loginPage, resetPage, signupPage, verifyPage } from "./pages/auth.js";
+import { dashboardPage } from "./pages/dashboard.js";
+import { settingsPage } from "./pages/settings.js";
+import { teamPage } from "./pages/team.js";
+
+export const routes = [
+  { path: "/", title: "Dashboard", auth: true, page: dashboardPage },
+  { path: "/settings", title: "Settings", auth: true, page: settingsPage },
+  { path: "/team", title: "Team", auth: true, role: "admin", page: teamPage },
+  { path: "/login", title: "Log in", guestOnly: true, page: loginPage },
+  { path: "/signup", title: "Start your free trial", guestOnly: true, page: signupPage, wide: true },
+  { path: "/forgot-password", title: "Forgot your password", page: forgotPage },
+  { path: "/reset-password", title: "Choose a new password", page: resetPage },
+  { path: "/verify-email", title: "Confirm your e-mail", page: verifyPage },
+  { path: "/accept-invitation", title: "Join your team", page: acceptPage },
+];
