@@ -78,6 +78,16 @@ def forget_local_login_failures():
 
 
 @pytest.fixture
+def owner():
+    """A connection as the schema owner (autocommit; tables still apply FORCEd row-level security)."""
+    from chalicelib.core import migrations
+
+    conn = migrations.owner_connection()
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
 def mail():
     from tests.mail import Mailbox
 

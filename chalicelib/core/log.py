@@ -14,9 +14,18 @@ from typing import Any
 _logger = logging.getLogger("booking.request")
 
 
+class _Stdout(logging.StreamHandler):
+    """Writes to ``sys.stdout`` as it is at each line, not as it was at the first one, so a stream
+    swapped later (``contextlib.redirect_stdout``, pytest's capture) receives the lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stdout
+        super().emit(record)
+
+
 def _ensure_handler() -> None:
     if not _logger.handlers:
-        handler = logging.StreamHandler(sys.stdout)
+        handler = _Stdout()
         handler.setFormatter(logging.Formatter("%(message)s"))
         _logger.addHandler(handler)
         _logger.setLevel(logging.INFO)

@@ -155,6 +155,17 @@ def decode_access_token(token: str) -> dict[str, Any]:
     return claims
 
 
+# --- signed values (opaque cursors) ------------------------------------------------------------
+
+def signature(purpose: str, message: str) -> str:
+    """A short HMAC of ``message`` under the active signing key, bound to ``purpose`` so it proves
+    nothing anywhere else. Values signed before a key rotation stop verifying: use it only for
+    short-lived ones."""
+    kid, keys = _signing_keys()
+    mac = hmac.new(keys[kid].encode(), f"{purpose}\n{message}".encode(), hashlib.sha256).digest()
+    return _b64(mac[:16])
+
+
 # --- the authorizer ---------------------------------------------------------------------------
 
 auth_blueprint = Blueprint(__name__)

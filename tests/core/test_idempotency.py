@@ -1,0 +1,62 @@
+"""``Idempotency-Key``: the same key with the same request answers the first response again and does
+the work once. (Invitations in depth are tested in tests/business.)"""
+from __future__ import annotations
+
+import uuid
+
+from chalicelib.core import db
+from tests.api import body, call, new_business, unique_email
+
+
+def _invite(client, owner, email: str, key: str, role: str = "staff"):
+    return call(client, "POST", "/business/users/invitations", {"email": email, "role": role}, session=owner,
+                headers={"Idempotency-Key": key})
+
+
+def test_a_replayed_request_gets_the_first_answer_and_the_work_is_done_once(client, mail):
+    owner = new_business(client)
+    email, key = unique_email("invitee"), uuid.uuid4().hex
+    first = _invite(client, owner, email, key)
+    again = _invite(client, owner, email, key)
+    assert first.status_code == again.status_code == 201
+    assert body(again) == body(first)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert len(mail.sent_to(email)) == 1
+    with db.tenant_tx(owner.business_id) as tx:
+        assert tx.value("SELECT count(*) FROM invitations WHERE email = :e", e=email) == 1
+
+
+def test_a_client_error_is_remembered_like_a_success(client):
+    owner = new_business(client)
+    key = uuid.uuid4().hex
+    first = _invite(client, owner, owner.email, key)  # already on the team
+    again = _invite(client, owner, owner.email, key)
+    assert first.status_code == again.status_code == 409
+    assert body(again) == body(first) and body(first)["error"]["code"] == "already_member"
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+
+def test_the_same_key_with_a_different_body_is_409(client):
+    owner = new_business(client)
+    key = uuid.uuid4().hex
+    assert _invite(client, owner, unique_email("a"), key).status_code == 201
+    reused = _invite(client, owner, unique_email("b"), key)
+    assert reused.status_code == 409
+    assert body(reused)["error"]["code"] == "idempotency_key_reused"
+
+
+def test_keys_belong_to_one_tenant(client):
+    a, b = new_business(client), new_business(client)
+    key, email = uuid.uuid4().hex, unique_email("shared")
+    assert _invite(client, a, email, key).status_code == 201
+    other = _invite(client, b, email, key)
+    assert other.status_code == 201
+    assert "Idempotent-Replayed" not in other.headers
+
+
+def test_an_over_long_key_is_422(client):
+    owner = new_business(client)
+    response = _invite(client, owner, unique_email(), "k" * 256)
+    assert response.status_code == 422
+    assert set(body(response)["error"]["details"]["fields"]) == {"Idempotency-Key"}

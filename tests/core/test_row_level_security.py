@@ -1,0 +1,181 @@
+"""Tenant isolation at the SQL level, as the application's database role sees it: a query that
+forgets ``WHERE business_id`` still cannot read or write another tenant's rows."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from pg8000.exceptions import DatabaseError
+
+from chalicelib.core import db, embedded_pg
+from chalicelib.core.settings import settings
+from tests.api import call, new_business
+
+TENANT_TABLES = ("businesses", "memberships", "refresh_tokens", "invitations", "idempotency_keys")
+_RLS_VIOLATION = "42501"
+
+
+@pytest.fixture(scope="module")
+def tenants(client):
+    """Two businesses, each with rows in every tenant table (an idempotent invitation adds the last two)."""
+    made = []
+    for _ in range(2):
+        owner = new_business(client)
+        response = call(client, "POST", "/business/users/invitations",
+                        {"email": f"staff-{uuid.uuid4().hex[:8]}@example.com", "role": "staff"},
+                        session=owner, headers={"Idempotency-Key": uuid.uuid4().hex})
+        assert response.status_code == 201, response.body
+        made.append(owner)
+    return made
+
+
+def _count(tx: db.Tx, table: str) -> int:
+    return tx.value(f"SELECT count(*) FROM {table}")
+
+
+def _tenant_ids(tx: db.Tx, table: str) -> set[str]:
+    column = "id" if table == "businesses" else "business_id"
+    return {str(r[column]) for r in tx.all(f"SELECT {column} FROM {table}")}
+
+
+def _app_role() -> str:
+    conn = db.open_connection()
+    try:
+        return conn.run("SELECT current_user")[0][0]
+    finally:
+        conn.close()
+
+
+def test_the_application_connects_as_the_app_role():
+    if not settings().embedded_db:
+        pytest.skip("the role is named by DATABASE_URL")
+    assert _app_role() == embedded_pg.APP_ROLE
+
+
+@pytest.mark.parametrize("table", TENANT_TABLES)
+def test_without_a_tenant_a_query_sees_no_rows_although_rows_exist(tenants, table):
+    for owner in tenants:
+        with db.tenant_tx(owner.business_id) as tx:
+            assert _count(tx, table) >= 1
+    with db.transaction() as tx:
+        assert _count(tx, table) == 0
+
+
+@pytest.mark.parametrize("table", TENANT_TABLES)
+def test_with_a_tenant_set_a_query_sees_only_that_tenants_rows(tenants, table):
+    a, b = tenants
+    with db.tenant_tx(a.business_id) as tx:
+        assert _tenant_ids(tx, table) == {a.business_id}
+    with db.tenant_tx(b.business_id) as tx:
+        assert _tenant_ids(tx, table) == {b.business_id}
+
+
+_FOREIGN_INSERTS = {
+    "businesses": "INSERT INTO businesses (id, name, slug, time_zone, currency) "
+                  "VALUES (:b, 'Intruder', 'intruder-' || left(md5(random()::text), 8), 'UTC', 'EUR')",
+    "memberships": "INSERT INTO memberships (business_id, user_id, role) VALUES (:b, :user_id, 'owner')",
+    "refresh_tokens": "INSERT INTO refresh_tokens (business_id, user_id, family_id, token_hash, expires_at) "
+                      "VALUES (:b, :user_id, gen_random_uuid(), md5(random()::text), now() + interval '1 day')",
+    "invitations": "INSERT INTO invitations (business_id, email, role, token_hash, expires_at) "
+                   "VALUES (:b, 'x@example.com', 'staff', md5(random()::text), now() + interval '1 day')",
+    "idempotency_keys": "INSERT INTO idempotency_keys (business_id, key, request_hash) "
+                        "VALUES (:b, md5(random()::text), 'h')",
+}
+
+
+@pytest.mark.parametrize("table", TENANT_TABLES)
+def test_inserting_a_row_for_another_tenant_is_refused(tenants, table):
+    a, b = tenants
+    params = {"b": b.business_id} | ({"user_id": a.user_id} if ":user_id" in _FOREIGN_INSERTS[table] else {})
+    with pytest.raises(DatabaseError) as refused:
+        with db.tenant_tx(a.business_id) as tx:
+            tx.execute(_FOREIGN_INSERTS[table], **params)
+    assert refused.value.args[0]["C"] == _RLS_VIOLATION
+    assert "row-level security" in refused.value.args[0]["M"]
+
+
+def test_moving_a_row_to_another_tenant_is_refused(tenants):
+    a, b = tenants
+    with pytest.raises(DatabaseError) as refused:
+        with db.tenant_tx(a.business_id) as tx:
+            tx.execute("UPDATE invitations SET business_id = :b", b=b.business_id)
+    assert refused.value.args[0]["C"] == _RLS_VIOLATION
+
+
+def test_updates_and_deletes_cannot_reach_another_tenants_rows(tenants):
+    a, b = tenants
+    with db.tenant_tx(a.business_id) as tx:
+        assert tx.execute("UPDATE businesses SET name = 'Hijacked' WHERE id = :b", b=b.business_id) == 0
+        assert tx.execute("DELETE FROM invitations WHERE business_id = :b", b=b.business_id) == 0
+    with db.tenant_tx(b.business_id) as tx:
+        assert tx.value("SELECT name FROM businesses WHERE id = :b", b=b.business_id) != "Hijacked"
+        assert tx.value("SELECT count(*) FROM invitations") >= 1
+
+
+def test_a_signed_in_user_sees_own_memberships_in_any_tenant_but_no_business_rows(tenants):
+    a, _ = tenants
+    with db.transaction(user_id=a.user_id) as tx:
+        assert [str(r["business_id"]) for r in tx.all("SELECT business_id FROM memberships")] == [a.business_id]
+        assert _count(tx, "businesses") == 0
+        assert _count(tx, "invitations") == 0
+
+
+def test_the_app_role_owns_no_table_and_cannot_bypass_row_level_security(owner):
+    app_role = _app_role()
+    assert owner.run("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r", r=app_role) == [[False, False]]
+    assert owner.run("SELECT tablename FROM pg_tables WHERE tableowner = :r", r=app_role) == []
+    assert owner.run("SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+                     "WHERE r.rolname = :r", r=app_role) == []
+
+
+_TENANT_TABLES_IN_SCHEMA = """-- every table with a business_id column, and the tenants themselves
+SELECT DISTINCT c.table_name AS name FROM information_schema.columns c
+  JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+ WHERE c.table_schema = 'public' AND c.column_name = 'business_id' AND t.table_type = 'BASE TABLE'
+UNION SELECT 'businesses'"""
+
+_PROTECTION = """-- row-level security switched on and forced, and the policies that read the tenant setting
+SELECT c.relrowsecurity, c.relforcerowsecurity,
+       (SELECT count(*) FROM pg_policies p
+         WHERE p.schemaname = 'public' AND p.tablename = c.relname
+           AND p.qual LIKE '%app.business_id%' AND p.with_check LIKE '%app.business_id%') AS policies
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'public' AND c.relname = :name"""
+
+
+def test_every_tenant_table_forces_row_level_security_with_a_tenant_policy(owner):
+    tables = [r[0] for r in owner.run(_TENANT_TABLES_IN_SCHEMA)]
+    assert set(TENANT_TABLES) <= set(tables)
+    unprotected = {}
+    for table in tables:
+        enabled, forced, policies = owner.run(_PROTECTION, name=table)[0]
+        if not (enabled and forced and policies >= 1):
+            unprotected[table] = {"enabled": enabled, "forced": forced, "tenant_policies": policies}
+    assert unprotected == {}
+
+
+def test_every_business_id_column_is_not_null(owner):
+    nullable = owner.run("SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+                         "AND column_name = 'business_id' AND is_nullable = 'YES'")
+    assert nullable == []
+
+
+def test_a_tenant_setting_does_not_leak_into_the_next_transaction_on_the_connection(tenants):
+    a, _ = tenants
+    with db.tenant_tx(a.business_id) as tx:
+        pid = tx.value("SELECT pg_backend_pid()")
+        assert tx.value("SELECT current_setting('app.business_id', true)") == a.business_id
+    with db.transaction() as tx:
+        assert tx.value("SELECT pg_backend_pid()") == pid
+        assert tx.value("SELECT current_setting('app.business_id', true)") in ("", None)
+        assert _count(tx, "businesses") == 0
+
+
+def test_a_tenant_setting_does_not_leak_after_a_rolled_back_transaction(tenants):
+    a, _ = tenants
+    with pytest.raises(RuntimeError):
+        with db.tenant_tx(a.business_id):
+            raise RuntimeError("the unit of work failed")
+    with db.transaction() as tx:
+        assert tx.value("SELECT current_setting('app.business_id', true)") in ("", None)
+        assert _count(tx, "memberships") == 0
