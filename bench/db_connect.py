@@ -5,9 +5,9 @@ this is paid on every cold start. Connects to whatever the app would (``DATABASE
 embedded server under ``LOCAL_DIR``, default ``.local``) and times, interleaved so that load from
 other processes hits each alike:
 
-- app:      ``db.open_connection()``: pg8000 connect plus the ``SET statement_timeout`` round trip;
-- pg8000:   ``pg8000.native.Connection`` alone, no SET;
-- startup:  pg8000 with the timeout in the startup packet instead of a SET (one round trip fewer);
+- app:      ``db.open_connection()``: what a container does (no session SET: each transaction sets
+            its statement timeout locally, so RDS Proxy can keep multiplexing);
+- pg8000:   ``pg8000.native.Connection`` with the bare parameters;
 - protocol: a bare socket sending the startup packet and waiting for ReadyForQuery, no driver:
             the floor set by the server (plain connections only).
 
@@ -144,7 +144,6 @@ def report(times: dict[str, list[float]]) -> None:
 
 def main_bench() -> None:
     params = app_params()
-    timeout_ms = str(settings().db_statement_timeout_ms)
     where = params.get("unix_sock") or f"{params.get('host')}:{params.get('port')}"
     print(f"{CONNECTS} connects per variant, interleaved, after {WARM_UP} warm-up each; "
           f"{params['user']}@{params['database']} via {where}")
@@ -152,8 +151,6 @@ def main_bench() -> None:
     variants: dict[str, Callable[[], Any]] = {
         "app": db.open_connection,
         "pg8000": lambda: pg8000.native.Connection(**params),
-        "startup": lambda: pg8000.native.Connection(application_name="booking",
-                                                    startup_params={"statement_timeout": timeout_ms}, **params),
     }
     if params.get("ssl_context") is False and not params.get("password"):
         variants["protocol"] = protocol_connect(params)

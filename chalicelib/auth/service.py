@@ -66,9 +66,6 @@ UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = :family AND revok
 _REVOKE_USER = """-- end every session of a user (in the tenants the transaction can see)
 UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = :uid AND revoked_at IS NULL"""
 
-_SCOPE = """-- switch this transaction's row-level-security scope (a tenant, or a user's rows in every tenant)
-SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid, true)"""
-
 _SESSION_TENANTS = """-- the businesses where a user holds live sessions (visible through app.user_id)
 SELECT DISTINCT business_id FROM refresh_tokens WHERE user_id = :uid AND revoked_at IS NULL"""
 
@@ -192,23 +189,27 @@ def _throttle(tx: Tx, email_hash: str, ip: str) -> None:
 
 
 def login(email_address: str, password: str, *, client_ip: str, business_id: UUID | None = None) -> dict[str, Any]:
-    """A session for the user's business (the one named, else the one they joined first)."""
+    """A session for the user's business (the one named, else the one they joined first).
+
+    One transaction: the password is checked with no tenant in scope, then the
+    scope narrows to the user (to find their memberships) and to the business."""
     email_hash = _email_hash(email_address)
+    session = None
     with db.transaction() as tx:
         _throttle(tx, email_hash, client_ip)
         user = tx.one(_USER_BY_EMAIL, email=email_address)
-        ok = security.verify_password(password, user["password_hash"] if user else None)
-        if not ok:
+        if not security.verify_password(password, user["password_hash"] if user else None):
             tx.execute(_RECORD_FAILURE, email_hash=email_hash, ip=client_ip)
-    if not ok:
+        else:
+            tx.scope(None, user_id=user["id"])
+            membership = business.membership_for_login(tx, user["id"], business_id)
+            if membership is not None:
+                tx.scope(membership["business_id"])
+                session = _session(tx, user=user, business_id=membership["business_id"], role=membership["role"])
+    if session is None:
         log.emit("auth.login_failed", email=log.mask_email(email_address))
         raise InvalidCredentials()
-    with db.transaction(user_id=user["id"]) as tx:
-        membership = business.membership_for_login(tx, user["id"], business_id)
-        if membership is None:
-            raise InvalidCredentials()
-    with db.tenant_tx(membership["business_id"]) as tx:
-        return _session(tx, user=user, business_id=membership["business_id"], role=membership["role"])
+    return session
 
 
 def refresh(token: str) -> dict[str, Any]:
@@ -263,10 +264,10 @@ def _end_every_session(tx: Tx, user_id: UUID) -> None:
     """Revoke the user's refresh tokens in every business. ``app.user_id`` shows them all, but the
     policy lets a row be written only inside its own tenant's scope, so each business is revoked
     under its own."""
-    tx.value(_SCOPE, bid="", uid=str(user_id))
+    tx.scope(None, user_id=user_id)
     tenants = [row["business_id"] for row in tx.all(_SESSION_TENANTS, uid=user_id)]
     for business_id in tenants:
-        tx.value(_SCOPE, bid=str(business_id), uid="")
+        tx.scope(business_id)
         tx.execute(_REVOKE_USER, uid=user_id)
 
 

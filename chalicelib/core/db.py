@@ -42,6 +42,10 @@ class QueryTimeout(ServiceUnavailable):
     code, message = "query_timeout", "The database took too long to answer."
 
 
+_SCOPE = """-- this transaction's tenant, user and statement timeout
+SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid, true),
+       set_config('statement_timeout', :timeout, true)"""
+
 _INTEGRITY_CLASS = "23"
 _STATEMENT_TIMEOUT = "57014"
 
@@ -61,6 +65,13 @@ class Tx:
 
     def __init__(self, conn: pg8000.native.Connection) -> None:
         self._conn = conn
+
+    def scope(self, business_id: UUID | str | None, *, user_id: UUID | str | None = None) -> None:
+        """Point row-level security at a tenant (and/or a user's own rows in every tenant) for the rest
+        of this transaction; also sets its statement timeout. All transaction-local, so nothing
+        outlives the transaction on a reused (or proxied) connection."""
+        self._run(_SCOPE, {"bid": str(business_id or ""), "uid": str(user_id or ""),
+                           "timeout": f"{int(settings().db_statement_timeout_ms)}ms"})
 
     def _run(self, sql: str, params: dict[str, Any]) -> list[list[Any]]:
         try:
@@ -145,10 +156,11 @@ def _app_connect_params() -> dict[str, Any]:
 
 
 def open_connection(params: dict[str, Any] | None = None) -> pg8000.native.Connection:
-    """A new connection with the statement timeout set (the caller owns and closes it)."""
-    conn = pg8000.native.Connection(application_name="booking", **(params or _app_connect_params()))
-    conn.run(f"SET statement_timeout = {int(settings().db_statement_timeout_ms)}")
-    return conn
+    """A new connection (the caller owns and closes it).
+
+    No session ``SET`` here: behind RDS Proxy a session setting pins the client to
+    one server connection for good. Each transaction sets what it needs, locally."""
+    return pg8000.native.Connection(application_name="booking", **(params or _app_connect_params()))
 
 
 def _connection() -> pg8000.native.Connection:
@@ -184,12 +196,9 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
     conn = _connection()
     try:
         conn.run("BEGIN")
-        if business_id is not None or user_id is not None:
-            conn.run(
-                "SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid, true)",
-                bid=str(business_id or ""), uid=str(user_id or ""),
-            )
-        yield Tx(conn)
+        tx = Tx(conn)
+        tx.scope(business_id, user_id=user_id)
+        yield tx
         conn.run("COMMIT")
     except (InterfaceError, OSError) as e:
         reset_connection()
