@@ -7,13 +7,17 @@ security keeps every tenant's rows apart, so nothing needs truncating.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="booking-tests-"))
+# Registered before the embedded server starts, so (last in, first out) it runs after the server stops.
+atexit.register(shutil.rmtree, _RUN_DIR, ignore_errors=True)
 os.environ.update({
     "STAGE": "local",
     "LOCAL_DIR": str(_RUN_DIR),

@@ -30,7 +30,7 @@ _CHALICE_CODES = {
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None,
                    headers: dict[str, str] | None = None) -> Response:
     return Response(
-        body={"error": {"code": code, "message": message, "details": details or {}}},
+        body=json.dumps({"error": {"code": code, "message": message, "details": details or {}}}, default=str),
         status_code=status,
         headers={"Content-Type": "application/json", **(headers or {})},
     )

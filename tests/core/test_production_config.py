@@ -25,6 +25,7 @@ def prod_env(monkeypatch):
     yield monkeypatch
     monkeypatch.undo()
     _forget_cached_config()
+    settings()  # read now, from the tests' environment, not inside the next request's stage environment
 
 
 def _secret(value: dict) -> str:
