@@ -1,9 +1,9 @@
-"""PostgreSQL access: one lazily opened connection per container, one transaction per unit of work.
+"""PostgreSQL access: connections opened lazily and kept, one transaction per unit of work.
 
-A Lambda container serves one request at a time, so the connection lives in a
-thread-local: in Lambda that is one per container, and threaded callers (chalice
-local, the concurrency tests) each get their own. A broken connection is dropped
-and the next transaction opens a new one.
+A transaction takes an idle connection (or opens one) and gives it back when it
+ends, so a Lambda container, which serves one request at a time, keeps exactly
+one connection; a threaded caller keeps one per transaction in flight. A broken
+connection is dropped and the next transaction opens a new one.
 
 Tenant isolation rests on row-level security: ``transaction(business_id)`` sets
 ``app.business_id`` for that transaction only (``set_config(..., true)``), so a
@@ -101,9 +101,6 @@ class Tx:
         return self._conn.row_count
 
 
-_local = threading.local()
-
-
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     # Built once per container: pg8000 would build (and load CA files for) a new one per connect.
@@ -163,26 +160,47 @@ def open_connection(params: dict[str, Any] | None = None) -> pg8000.native.Conne
     return pg8000.native.Connection(application_name="booking", **(params or _app_connect_params()))
 
 
-def _connection() -> pg8000.native.Connection:
-    conn = getattr(_local, "conn", None)
-    if conn is None:
-        try:
-            conn = open_connection()
-        except (InterfaceError, OSError) as e:
-            raise ServiceUnavailable("The database cannot be reached.") from e
-        _local.conn = conn
-    return conn
+# Idle connections, newest last. A Lambda container serves one request at a time, so it only ever
+# holds one; a threaded server (chalice local) or a concurrency test holds one per request in flight,
+# and reuses them, instead of opening a connection per thread that nobody closes.
+_idle: list[pg8000.native.Connection] = []
+_idle_lock = threading.Lock()
+MAX_IDLE = 8
+
+
+def _checkout() -> pg8000.native.Connection:
+    with _idle_lock:
+        if _idle:
+            return _idle.pop()
+    try:
+        return open_connection()
+    except (InterfaceError, OSError) as e:
+        raise ServiceUnavailable("The database cannot be reached.") from e
+
+
+def _checkin(conn: pg8000.native.Connection) -> None:
+    with _idle_lock:
+        if len(_idle) < MAX_IDLE:
+            _idle.append(conn)
+            return
+    _close(conn)
+
+
+def _close(conn: pg8000.native.Connection) -> None:
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - a broken socket may refuse even to close
+        pass
 
 
 def reset_connection() -> None:
-    """Close this thread's connection (settings changed, or it broke)."""
-    conn = getattr(_local, "conn", None)
-    _local.conn = None
-    if conn is not None:
-        try:
-            conn.close()
-        except Exception:  # noqa: BLE001 - a broken socket may refuse even to close
-            pass
+    """Close the idle connections (settings changed, or the server went away); the next transaction
+    opens a fresh one."""
+    with _idle_lock:
+        closing = list(_idle)
+        _idle.clear()
+    for conn in closing:
+        _close(conn)
 
 
 @contextmanager
@@ -193,7 +211,7 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
     ``user_id`` additionally lets the caller see its own memberships in other
     tenants (used by login and token refresh).
     """
-    conn = _connection()
+    conn = _checkout()
     try:
         conn.run("BEGIN")
         tx = Tx(conn)
@@ -201,21 +219,20 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
         yield tx
         conn.run("COMMIT")
     except (InterfaceError, OSError) as e:
-        reset_connection()
+        _close(conn)
         raise ServiceUnavailable("The database connection was lost.") from e
     except BaseException:
         try:
             conn.run("ROLLBACK")
         except (InterfaceError, OSError):
-            reset_connection()
+            _close(conn)
+        else:
+            _checkin(conn)
         raise
+    _checkin(conn)
 
 
 def tenant_tx(business_id: UUID | str) -> contextlib.AbstractContextManager[Tx]:
     """A transaction that sees only ``business_id``'s rows."""
     return transaction(business_id)
 
-
-def to_json(value: Any) -> str:
-    """Serialise a value for a ``jsonb`` parameter."""
-    return json.dumps(value, default=str)

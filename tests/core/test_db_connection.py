@@ -1,4 +1,4 @@
-"""The database connection: one per thread (per Lambda container), kept across transactions,
+"""The database connections: one per transaction in flight (so one per Lambda container), kept across transactions,
 replaced after the server drops it, always with a statement timeout; transactions commit or roll
 back as a whole and constraint failures carry the constraint's name."""
 from __future__ import annotations
@@ -23,13 +23,32 @@ def test_one_connection_serves_every_transaction_of_a_thread():
     assert _pid() == _pid() == _pid()
 
 
-def test_each_thread_has_its_own_connection():
-    here = _pid()
-    there: list[int] = []
-    worker = threading.Thread(target=lambda: (there.append(_pid()), there.append(_pid()), db.reset_connection()))
-    worker.start()
-    worker.join()
-    assert there[0] == there[1] != here
+def test_concurrent_transactions_each_have_a_connection_and_give_it_back():
+    both_open = threading.Barrier(2)
+    seen: list[int] = []
+
+    def work() -> None:
+        with db.transaction() as tx:
+            seen.append(tx.value("SELECT pg_backend_pid()"))
+            both_open.wait(timeout=5)
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert len(set(seen)) == 2
+    # The threads are gone but their connections are kept for the next transactions.
+    assert _pid() in seen
+
+
+def test_many_threads_one_after_another_reuse_one_connection():
+    seen: list[int] = []
+    for _ in range(5):
+        worker = threading.Thread(target=lambda: seen.append(_pid()))
+        worker.start()
+        worker.join()
+    assert len(set(seen)) == 1
 
 
 def test_every_transaction_runs_under_the_statement_timeout_and_none_outlives_it():
@@ -37,9 +56,12 @@ def test_every_transaction_runs_under_the_statement_timeout_and_none_outlives_it
         assert tx.value("SELECT setting FROM pg_settings WHERE name = 'statement_timeout'") == str(
             settings().db_statement_timeout_ms)
         assert tx.value("SHOW application_name") == "booking"
-    conn = db._connection()
-    # Nothing set for the session: behind RDS Proxy a session SET would pin the connection.
-    assert conn.run("SHOW statement_timeout") == [["0"]]
+    conn = db._checkout()
+    try:
+        # Nothing set for the session: behind RDS Proxy a session SET would pin the connection.
+        assert conn.run("SHOW statement_timeout") == [["0"]]
+    finally:
+        db._checkin(conn)
 
 
 def _terminate(superuser, pid: int) -> None:
