@@ -191,3 +191,18 @@ def test_logout_needs_an_access_token(client):
     assert response.status_code == 401
     assert body(response) == {"message": "Unauthorized"}
     assert refresh(client, owner.refresh_token).status_code == 200
+
+
+def test_logout_checks_its_input_and_revokes_nothing_on_bad_input(client):
+    owner = signup(client)
+    bad = [({"refresh_token": 42}, "refresh_token"), ({"refresh_token": "short"}, "refresh_token"),
+           ({"everywhere": True}, "everywhere")]
+
+    for payload, field in bad:
+        response = call(client, "POST", "/auth/logout", payload, headers=auth(owner.access_token))
+        assert response.status_code == 422, payload
+        assert field in body(response)["error"]["details"]["fields"]
+    malformed = call(client, "POST", "/auth/logout", raw='{"refresh_token":', headers=auth(owner.access_token))
+
+    assert malformed.status_code == 400
+    assert refresh(client, owner.refresh_token).status_code == 200
