@@ -318,13 +318,19 @@ def _guard_owner_change(tx: Tx, caller: Caller, current_role: str, new_role: str
             raise LastOwner()
 
 
+def _guard_member_change(tx: Tx, caller: Caller, user_id: UUID, new_role: str | None) -> Caller:
+    """The caller, with their role as it is now, allowed to give ``user_id`` ``new_role`` (None: remove)."""
+    caller = _with_current_role(tx, caller, at_least="admin")
+    current = member_role(tx, caller.business_id, user_id)
+    if current is None:
+        raise NotFound("team member")
+    _guard_owner_change(tx, caller, current, new_role)
+    return caller
+
+
 def change_role(caller: Caller, user_id: UUID, role: str) -> dict[str, Any]:
     with db.tenant_tx(caller.business_id) as tx:
-        caller = _with_current_role(tx, caller, at_least="admin")
-        current = member_role(tx, caller.business_id, user_id)
-        if current is None:
-            raise NotFound("team member")
-        _guard_owner_change(tx, caller, current, role)
+        caller = _guard_member_change(tx, caller, user_id, role)
         tx.execute(_SET_ROLE, bid=caller.business_id, uid=user_id, role=role)
         row = tx.one(_MEMBER, bid=caller.business_id, uid=user_id)
     return _member_json(row)
@@ -332,9 +338,5 @@ def change_role(caller: Caller, user_id: UUID, role: str) -> dict[str, Any]:
 
 def remove_member(caller: Caller, user_id: UUID) -> None:
     with db.tenant_tx(caller.business_id) as tx:
-        caller = _with_current_role(tx, caller, at_least="admin")
-        current = member_role(tx, caller.business_id, user_id)
-        if current is None:
-            raise NotFound("team member")
-        _guard_owner_change(tx, caller, current, None)
+        caller = _guard_member_change(tx, caller, user_id, None)
         tx.execute(_REMOVE, bid=caller.business_id, uid=user_id)
