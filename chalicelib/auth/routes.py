@@ -119,4 +119,4 @@ def accept_invitation(body: AcceptInvitation) -> Any:
 @endpoint(bp, "/auth/me", "GET", tag="auth",
           summary="The current user, role, business and effective plan features")
 def get_me(caller: Caller) -> Any:
-    return service.me(caller.business_id, caller.user_id, caller.role)
+    return service.me(caller.business_id, caller.user_id)

@@ -317,12 +317,13 @@ def accept_invitation(token: str, *, name: str, password: str) -> dict[str, Any]
         return _session(tx, user=user, business_id=business_id, role=invitation["role"])
 
 
-def me(business_id: UUID, user_id: UUID, role: str) -> dict[str, Any]:
+def me(business_id: UUID, user_id: UUID) -> dict[str, Any]:
+    """The user, their role as the business holds it now, the business and what its plan allows."""
     with db.tenant_tx(business_id) as tx:
         user = tx.one(_USER_BY_ID, id=user_id)
+        role = business.member_role(tx, business_id, user_id)
         profile = business.get(tx, business_id)
-    if user is None or profile is None:
+    if user is None or profile is None or role is None:
         raise NotFound("user")
     return {"user": _user_json(user), "role": role, "business": profile,
             "plan": profile["plan"], "features": business.features(profile["plan"])}
-

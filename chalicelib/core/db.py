@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 from uuid import UUID
@@ -42,12 +43,24 @@ class QueryTimeout(ServiceUnavailable):
     code, message = "query_timeout", "The database took too long to answer."
 
 
-_SCOPE = """-- this transaction's tenant, user and statement timeout
+_SCOPE = """-- this transaction's tenant, user and statement timeout; and the acting member's role now
+-- (an access token keeps the role it was issued with; a member removed or demoted since must not act)
 SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid, true),
-       set_config('statement_timeout', :timeout, true)"""
+       set_config('statement_timeout', :timeout, true),
+       (SELECT role FROM memberships
+         WHERE business_id = NULLIF(:bid, '')::uuid AND user_id = NULLIF(:member, '')::uuid) AS member_role"""
 
 _INTEGRITY_CLASS = "23"
 _STATEMENT_TIMEOUT = "57014"
+
+
+def _disconnected(error: Exception) -> bool:
+    """Whether the connection is gone: a socket error, or the server's last word before closing it
+    (a FATAL, e.g. 57P01 when an administrator or failover ended the backend)."""
+    if isinstance(error, (InterfaceError, OSError)):
+        return True
+    fields = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+    return fields.get("S") == "FATAL" or str(fields.get("C", "")).startswith(("08", "57P0"))
 
 
 def _translate(error: DatabaseError) -> Exception:
@@ -60,6 +73,27 @@ def _translate(error: DatabaseError) -> Exception:
     return error
 
 
+@dataclass(frozen=True)
+class _Acting:
+    business_id: UUID | str
+    user_id: UUID | str
+    check: Callable[[str | None], None]
+
+
+_acting: ContextVar[_Acting | None] = ContextVar("acting", default=None)
+
+
+@contextmanager
+def acting_for(business_id: UUID | str, user_id: UUID | str, check: Callable[[str | None], None]) -> Iterator[None]:
+    """Run a request's work on behalf of a member: each of that tenant's transactions hands the
+    member's current role (None when no longer a member) to ``check``, which raises to refuse."""
+    token = _acting.set(_Acting(business_id, user_id, check))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
 class Tx:
     """The open transaction handed to services: named-parameter SQL, rows as dicts."""
 
@@ -69,9 +103,18 @@ class Tx:
     def scope(self, business_id: UUID | str | None, *, user_id: UUID | str | None = None) -> None:
         """Point row-level security at a tenant (and/or a user's own rows in every tenant) for the rest
         of this transaction; also sets its statement timeout. All transaction-local, so nothing
-        outlives the transaction on a reused (or proxied) connection."""
-        self._run(_SCOPE, {"bid": str(business_id or ""), "uid": str(user_id or ""),
-                           "timeout": f"{int(settings().db_statement_timeout_ms)}ms"})
+        outlives the transaction on a reused (or proxied) connection.
+
+        Inside ``acting_for`` that tenant's transactions also check, in the same round trip, that
+        the acting member still holds a role good enough."""
+        acting = _acting.get()
+        member = acting if acting is not None and business_id is not None \
+            and str(acting.business_id) == str(business_id) else None
+        row = self._run(_SCOPE, {"bid": str(business_id or ""), "uid": str(user_id or ""),
+                                 "timeout": f"{int(settings().db_statement_timeout_ms)}ms",
+                                 "member": str(member.user_id) if member else ""})
+        if member is not None:
+            member.check(row[0][3])
 
     def _run(self, sql: str, params: dict[str, Any]) -> list[list[Any]]:
         try:
@@ -168,14 +211,30 @@ _idle_lock = threading.Lock()
 MAX_IDLE = 8
 
 
-def _checkout() -> pg8000.native.Connection:
+def _checkout() -> tuple[pg8000.native.Connection, bool]:
+    """A connection and whether it was kept from before (and so may have gone stale)."""
     with _idle_lock:
         if _idle:
-            return _idle.pop()
+            return _idle.pop(), True
     try:
-        return open_connection()
+        return open_connection(), False
     except (InterfaceError, OSError) as e:
         raise ServiceUnavailable("The database cannot be reached.") from e
+
+
+def _begin() -> pg8000.native.Connection:
+    """A connection with a transaction begun. A kept connection the server or RDS Proxy has closed
+    meanwhile (idle timeout, failover) fails here, before any work was sent, so it is dropped and
+    the next one tried; only a fresh connection failing means the database is out of reach."""
+    while True:
+        conn, kept = _checkout()
+        try:
+            conn.run("BEGIN")
+            return conn
+        except (InterfaceError, OSError, DatabaseError) as e:
+            _close(conn)
+            if not kept or not _disconnected(e):
+                raise ServiceUnavailable("The database cannot be reached.") from e
 
 
 def _checkin(conn: pg8000.native.Connection) -> None:
@@ -211,20 +270,21 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
     ``user_id`` additionally lets the caller see its own memberships in other
     tenants (used by login and token refresh).
     """
-    conn = _checkout()
+    conn = _begin()
     try:
-        conn.run("BEGIN")
         tx = Tx(conn)
         tx.scope(business_id, user_id=user_id)
         yield tx
         conn.run("COMMIT")
-    except (InterfaceError, OSError) as e:
-        _close(conn)
-        raise ServiceUnavailable("The database connection was lost.") from e
-    except BaseException:
+    except BaseException as e:
+        if _disconnected(e):
+            _close(conn)
+            if isinstance(e, (InterfaceError, OSError, DatabaseError)):
+                raise ServiceUnavailable("The database connection was lost.") from e
+            raise
         try:
             conn.run("ROLLBACK")
-        except (InterfaceError, OSError):
+        except (InterfaceError, OSError, DatabaseError):
             _close(conn)
         else:
             _checkin(conn)

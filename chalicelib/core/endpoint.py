@@ -1,6 +1,10 @@
 """``@endpoint``: one declaration per route that registers it with Chalice, checks who may call it,
 decodes its body and query string, and is what the OpenAPI document is generated from.
 
+Every tenant transaction a member's request opens re-checks, in the same round trip, that the
+member still holds the role the route needs (``db.acting_for``): an access token outlives a
+removal or demotion by up to its lifetime, the database does not.
+
 A view receives what its declaration names, as keyword arguments: the path
 parameters (``*_id`` ones parsed as UUIDs: anything else cannot exist, so 404),
 ``caller`` unless the route is public, ``body`` and ``query`` when declared. It
@@ -16,7 +20,7 @@ from uuid import UUID
 
 from chalice import Blueprint, Response
 
-from chalicelib.core import idempotency, security, validate
+from chalicelib.core import db, idempotency, security, validate
 from chalicelib.core.errors import NotFound
 from chalicelib.core.http import json_response
 
@@ -79,13 +83,16 @@ def endpoint(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
                 kwargs["body"] = validate.body(request, body)
             if query is not None:
                 kwargs["query"] = validate.query(request, query)
-            key = request.headers.get(idempotency.HEADER) if idempotent else None
-            if key is not None and who is not None:
+            if who is None:
+                return _as_response(view(**kwargs), status)
+            with db.acting_for(who.business_id, who.user_id, security.role_check(role)):
+                key = request.headers.get(idempotency.HEADER) if idempotent else None
+                if key is None:
+                    return _as_response(view(**kwargs), status)
                 request_hash = idempotency.fingerprint(method, f"{request.path} {sorted(path_params.items())}",
                                                        request.raw_body)
-                return idempotency.run(who.business_id, key, request_hash,
+                return idempotency.run(who.business_id, who.user_id, key, request_hash,
                                        lambda: _as_response(view(**kwargs), status))
-            return _as_response(view(**kwargs), status)
 
         bp.route(path, methods=[method], authorizer=None if public else security.jwt_auth)(handler)
         return handler

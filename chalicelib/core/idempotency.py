@@ -1,10 +1,12 @@
 """``Idempotency-Key``: the same key with the same request answers the first response again.
 
-The key is claimed in its own committed transaction before the work runs, so
-two concurrent requests with one key cannot both do the work: the second sees
-the claim and gets 409 until the first has finished. A client error (4xx) is
-remembered like a success; an unexpected failure releases the claim so the
-client may retry.
+Keys belong to the member who sent them (two admins' keys never meet). The key
+is claimed in its own committed transaction before the work runs, so two
+concurrent requests with one key cannot both do the work: the second gets 409
+until the first has finished. A claim left behind by a request that died (a
+Lambda timeout) lapses after ``CLAIM_LEASE_S``. A client error (4xx) is
+remembered like a success, except 429, which says "later"; an unexpected
+failure releases the claim so the client may retry.
 """
 from __future__ import annotations
 
@@ -20,11 +22,14 @@ from chalicelib.core.http import error_response
 
 HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 255
+CLAIM_LEASE_S = 120  # well past the API's 30-second Lambda timeout
 
-_CLAIM = """-- take the key for this request, unless somebody has it already
+_CLAIM = """-- take the key for this request, unless a live request has it or it has an answer
 INSERT INTO idempotency_keys (business_id, key, request_hash)
 VALUES (:bid, :key, :hash)
-ON CONFLICT (business_id, key) DO NOTHING
+ON CONFLICT (business_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, created_at = now()
+ WHERE idempotency_keys.status IS NULL
+   AND idempotency_keys.created_at < now() - make_interval(secs => :lease)
 RETURNING key"""
 
 _EARLIER = """-- what the first request with this key was and answered
@@ -33,7 +38,8 @@ SELECT request_hash, status, body FROM idempotency_keys WHERE business_id = :bid
 _RECORD = """-- remember the answer
 UPDATE idempotency_keys SET status = :status, body = :body WHERE business_id = :bid AND key = :key"""
 
-_RELEASE = "DELETE FROM idempotency_keys WHERE business_id = :bid AND key = :key AND status IS NULL"
+_RELEASE = """-- give the key back unanswered, so the client may retry
+DELETE FROM idempotency_keys WHERE business_id = :bid AND key = :key AND status IS NULL"""
 
 
 def fingerprint(method: str, path: str, body: bytes | str | None) -> str:
@@ -46,24 +52,30 @@ def _replay(status: int, body: str) -> Response:
                     headers={"Content-Type": "application/json", "Idempotent-Replayed": "true"})
 
 
-def run(business_id: UUID, key: str, request_hash: str, produce: Callable[[], Response]) -> Response:
+def _in_progress() -> Conflict:
+    return Conflict("A request with this Idempotency-Key is still being processed.", code="idempotency_in_progress")
+
+
+def run(business_id: UUID, user_id: UUID, key: str, request_hash: str, produce: Callable[[], Response]) -> Response:
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ValidationFailed({"Idempotency-Key": f"use 1 to {MAX_KEY_LENGTH} characters"})
+    key = f"{user_id}:{key}"
     with db.tenant_tx(business_id) as tx:
-        claimed = tx.value(_CLAIM, bid=business_id, key=key, hash=request_hash)
+        claimed = tx.value(_CLAIM, bid=business_id, key=key, hash=request_hash, lease=CLAIM_LEASE_S)
         earlier = None if claimed else tx.one(_EARLIER, bid=business_id, key=key)
-    if earlier is not None:
+    if not claimed:
+        if earlier is None:  # released between our two statements: the holder failed, retry later
+            raise _in_progress()
         if earlier["request_hash"] != request_hash:
             raise Conflict("This Idempotency-Key was already used for a different request.",
                            code="idempotency_key_reused")
         if earlier["status"] is None:
-            raise Conflict("A request with this Idempotency-Key is still being processed.",
-                           code="idempotency_in_progress")
+            raise _in_progress()
         return _replay(earlier["status"], earlier["body"])
     try:
         response = produce()
     except AppError as e:
-        if e.status >= 500:
+        if e.status >= 500 or e.status == 429:
             _release(business_id, key)
             raise
         response = error_response(e.status, e.code, e.message, e.details, e.headers)

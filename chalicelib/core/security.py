@@ -14,6 +14,7 @@ import json
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,7 +172,8 @@ def signature(purpose: str, message: str) -> str:
 auth_blueprint = Blueprint(__name__)
 
 
-@auth_blueprint.authorizer(ttl_seconds=300)
+# API Gateway caches the answer per token: a minute, so an expired token does not outlive exp by much.
+@auth_blueprint.authorizer(ttl_seconds=60)
 def jwt_auth(auth_request: Any) -> AuthResponse | dict[str, Any]:
     """Allow every route for a valid bearer token (API Gateway caches the answer per token) and hand
     the user, business and role to the route as context; anything else is denied."""
@@ -201,6 +203,18 @@ class Caller:
 
     def at_least(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def role_check(required: str) -> Callable[[str | None], None]:
+    """What a member's current role must pass for a route that needs ``required`` (see ``db.acting_for``)."""
+
+    def check(current: str | None) -> None:
+        if current is None:
+            raise Unauthorized("You are no longer a member of this business.")
+        if ROLES.index(current) < ROLES.index(required):
+            raise Forbidden(f"This needs the {required} role or higher.")
+
+    return check
 
 
 def caller(request: Any, *, role: str = "staff") -> Caller:

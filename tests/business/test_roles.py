@@ -258,9 +258,32 @@ def test_a_removed_admin_cannot_use_their_old_token_to_manage_the_team(client, m
     assert remove(client, owner, admin.user_id).status_code == 204
     address = unique_email("backdoor")
 
-    error_of(invite(client, admin, address, "admin"), 403, "forbidden")
-    error_of(set_role(client, admin, staff.user_id, "admin"), 403, "forbidden")
-    error_of(remove(client, admin, staff.user_id), 403, "forbidden")
+    # Their token still verifies, but they are no longer a member: as good as no token.
+    error_of(invite(client, admin, address, "admin"), 401, "unauthorized")
+    error_of(set_role(client, admin, staff.user_id, "admin"), 401, "unauthorized")
+    error_of(remove(client, admin, staff.user_id), 401, "unauthorized")
 
     assert open_invitations(owner.business_id) == [] and mail.sent_to(address) == []
     assert memberships(owner.business_id) == {owner.user_id: "owner", staff.user_id: "staff"}
+
+
+def test_a_removed_member_loses_every_route_at_once_not_when_the_token_expires(client, mail):
+    owner = new_business(client)
+    admin = add_member(client, owner, mail, "admin")
+    assert remove(client, owner, admin.user_id).status_code == 204
+
+    error_of(call(client, "GET", "/business", session=admin), 401, "unauthorized")
+    error_of(call(client, "PATCH", "/business", {"name": "Taken over"}, session=admin), 401, "unauthorized")
+    error_of(call(client, "GET", "/business/users", session=admin), 401, "unauthorized")
+    error_of(call(client, "GET", "/auth/me", session=admin), 401, "unauthorized")
+    assert body(call(client, "GET", "/business", session=owner))["name"] != "Taken over"
+
+
+def test_a_demoted_admin_keeps_only_what_the_new_role_allows(client, mail):
+    owner = new_business(client)
+    admin = add_member(client, owner, mail, "admin")
+    assert set_role(client, owner, admin.user_id, "staff").status_code == 200
+
+    error_of(call(client, "PATCH", "/business", {"name": "Still admin?"}, session=admin), 403, "forbidden")
+    error_of(call(client, "GET", "/business/users", session=admin), 403, "forbidden")
+    assert call(client, "GET", "/business", session=admin).status_code == 200

@@ -2,15 +2,22 @@
 the work once. (Invitations in depth are tested in tests/business.)"""
 from __future__ import annotations
 
+import json
 import uuid
 
-from chalicelib.core import db
+from chalicelib.core import db, idempotency
 from tests.api import body, call, new_business, unique_email
 
 
 def _invite(client, owner, email: str, key: str, role: str = "staff"):
     return call(client, "POST", "/business/users/invitations", {"email": email, "role": role}, session=owner,
                 headers={"Idempotency-Key": key})
+
+
+def _hash(email: str) -> str:
+    """The fingerprint of ``_invite``'s request, as the tests' HTTP client sends it."""
+    return idempotency.fingerprint("POST", "/business/users/invitations []",
+                                   json.dumps({"email": email, "role": "staff"}))
 
 
 def test_a_replayed_request_gets_the_first_answer_and_the_work_is_done_once(client, mail):
@@ -60,3 +67,45 @@ def test_an_over_long_key_is_422(client):
     response = _invite(client, owner, unique_email(), "k" * 256)
     assert response.status_code == 422
     assert set(body(response)["error"]["details"]["fields"]) == {"Idempotency-Key"}
+
+
+def test_keys_belong_to_the_member_who_sent_them(client, mail):
+    from tests.api import add_member
+
+    owner = new_business(client)
+    admin = add_member(client, owner, mail, "admin")
+    key = uuid.uuid4().hex
+
+    first = _invite(client, owner, unique_email("a"), key)
+    other = _invite(client, admin, unique_email("b"), key)
+
+    assert first.status_code == other.status_code == 201
+    assert "Idempotent-Replayed" not in other.headers
+
+
+def test_a_claim_left_by_a_request_that_died_lapses_and_the_retry_does_the_work(client, mail):
+    owner = new_business(client)
+    email, key = unique_email("invitee"), uuid.uuid4().hex
+    with db.tenant_tx(owner.business_id) as tx:  # what a Lambda killed mid-request leaves behind
+        tx.execute("INSERT INTO idempotency_keys (business_id, key, request_hash, created_at)"
+                   " VALUES (:b, :k, :h, now() - interval '10 minutes')",
+                   b=owner.business_id, k=f"{owner.user_id}:{key}", h=_hash(email))
+
+    retried = _invite(client, owner, email, key)
+
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
+    assert len(mail.sent_to(email)) == 1
+
+
+def test_a_fresh_claim_of_a_request_in_flight_is_409_in_progress(client, mail):
+    owner = new_business(client)
+    email, key = unique_email("invitee"), uuid.uuid4().hex
+    with db.tenant_tx(owner.business_id) as tx:
+        tx.execute("INSERT INTO idempotency_keys (business_id, key, request_hash) VALUES (:b, :k, :h)",
+                   b=owner.business_id, k=f"{owner.user_id}:{key}", h=_hash(email))
+
+    response = _invite(client, owner, email, key)
+
+    assert response.status_code == 409
+    assert body(response)["error"]["code"] == "idempotency_in_progress"
+    assert mail.sent_to(email) == []
