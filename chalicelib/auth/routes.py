@@ -9,12 +9,11 @@ from chalice import Blueprint
 from chalicelib.auth import service
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.security import Caller, MAX_PASSWORD_LENGTH
-from chalicelib.core.validate import Currency, Email, Slug, Struct, TimeZone
+from chalicelib.core.validate import Currency, Email, Name, Slug, Struct, TimeZone
 
 bp = Blueprint(__name__)
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Token = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
 
 

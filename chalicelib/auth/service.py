@@ -97,6 +97,9 @@ _RECENT_RESETS = """-- reset links sent to a user lately (to stop a stranger flo
 SELECT count(*) FROM user_tokens
  WHERE user_id = :uid AND purpose = 'reset_password' AND created_at > now() - :window::interval"""
 
+_SPEND_OTHER_RESETS = """-- the other reset links sent to the user stop working with this reset
+UPDATE user_tokens SET used_at = now() WHERE user_id = :uid AND purpose = 'reset_password' AND used_at IS NULL"""
+
 _SET_PASSWORD = "UPDATE users SET password_hash = :hash, updated_at = now() WHERE id = :uid"
 _MARK_VERIFIED = "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = :uid"
 
@@ -280,6 +283,7 @@ def reset_password(token: str, password: str) -> None:
         if user_id is None:
             raise InvalidLink()
         tx.execute(_SET_PASSWORD, hash=security.hash_password(password), uid=user_id)
+        tx.execute(_SPEND_OTHER_RESETS, uid=user_id)
         # Whoever could open the link controls the mailbox: the address is verified too.
         tx.execute(_MARK_VERIFIED, uid=user_id)
         _end_every_session(tx, user_id)

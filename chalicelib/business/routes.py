@@ -10,7 +10,7 @@ from chalicelib.business import service
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.security import Caller
-from chalicelib.core.validate import Currency, Email, Slug, Struct, TimeZone, present
+from chalicelib.core.validate import Currency, Email, Name, Slug, Struct, TimeZone, present
 
 bp = Blueprint(__name__)
 
@@ -39,14 +39,14 @@ class BookingPolicy(Struct):
 
 
 class BusinessUpdate(Struct):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)] | Unset = UNSET
+    name: Name | Unset = UNSET
     slug: Slug | Unset = UNSET
     time_zone: TimeZone | Unset = UNSET
     currency: Currency | Unset = UNSET
     locale: Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] | Unset = UNSET
     contact: Contact | Unset = UNSET
     booking_policy: BookingPolicy | Unset = UNSET
-    version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    version: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
 
 
 class LogoUpload(Struct):

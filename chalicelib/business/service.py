@@ -276,7 +276,9 @@ def team(business_id: UUID, *, limit: int, cursor: str | None) -> dict[str, Any]
 def _with_current_role(tx: Tx, caller: Caller, *, at_least: str) -> Caller:
     """The caller with the role the database holds now. An access token keeps the role it was issued
     with until it expires, so a member demoted or removed since must not go on managing the team
-    (a demoted owner would otherwise grant the owner role back to themselves)."""
+    (a demoted owner would otherwise grant the owner role back to themselves). The team is locked
+    first, so no concurrent change can make that answer stale before this transaction ends."""
+    tx.value(_LOCK_TEAM, bid=caller.business_id)
     current = member_role(tx, caller.business_id, caller.user_id)
     if current is None:
         raise Forbidden("You are no longer on this team.")
@@ -292,9 +294,8 @@ def invite(caller: Caller, email_address: str, role: str) -> dict[str, Any]:
         caller = _with_current_role(tx, caller, at_least="admin")
         if role == "owner" and caller.role != "owner":
             raise Forbidden("Only an owner can invite another owner.")
-        # Two invitations to one address at once would both find no open one to revoke, and the second
-        # insert would break the one-open-invitation index (a 500); queued, the later one replaces the first.
-        tx.value(_LOCK_TEAM, bid=caller.business_id)
+        # The team lock (taken above) queues two invitations to one address: otherwise both would find no
+        # open one to revoke, and the second insert would break the one-open-invitation index (a 500).
         if tx.value(_IS_MEMBER_EMAIL, bid=caller.business_id, email=email_address):
             raise Conflict("This person is already on the team.", code="already_member")
         tx.execute(_REVOKE_OPEN_INVITATION, bid=caller.business_id, email=email_address)
@@ -312,10 +313,8 @@ def _guard_owner_change(tx: Tx, caller: Caller, current_role: str, new_role: str
     """Owners alone touch owners; the last owner stays."""
     if "owner" in (current_role, new_role) and caller.role != "owner":
         raise Forbidden("Only an owner can change an owner's role or grant it.")
-    if current_role == "owner" and new_role != "owner":
-        tx.value(_LOCK_TEAM, bid=caller.business_id)  # serialise concurrent demotions of the last owners
-        if tx.value(_OWNER_COUNT, bid=caller.business_id) <= 1:
-            raise LastOwner()
+    if current_role == "owner" and new_role != "owner" and tx.value(_OWNER_COUNT, bid=caller.business_id) <= 1:
+        raise LastOwner()
 
 
 def _guard_member_change(tx: Tx, caller: Caller, user_id: UUID, new_role: str | None) -> Caller:

@@ -45,7 +45,7 @@ def available() -> list[Migration]:
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
         raise MigrationError("two migration files share a number")
-    return found
+    return sorted(found, key=lambda m: m.version)
 
 
 _CREATE_LEDGER = """

@@ -118,7 +118,7 @@ def _signing_keys() -> tuple[str, dict[str, str]]:
         return doc["active_kid"], dict(doc["keys"])
     if cfg.jwt_keys:
         return cfg.jwt_active_kid, dict(json.loads(cfg.jwt_keys))
-    if cfg.stage in ("local", "test"):
+    if cfg.is_local:
         return "local-1", dict(_LOCAL_KEYS)
     raise RuntimeError("No JWT signing keys: set JWT_SECRET_ARN (or JWT_KEYS).")
 

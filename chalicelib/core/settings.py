@@ -17,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 @dataclass(frozen=True)
 class Settings:
     stage: str
+    in_lambda: bool
     version: str
     # Database: an explicit URL, or (prod) an RDS secret plus the proxy host.
     database_url: str | None
@@ -48,7 +49,12 @@ class Settings:
     @property
     def embedded_db(self) -> bool:
         """Start the embedded PostgreSQL when no server is named outside prod."""
-        return not self.database_url and not self.db_secret_arn and self.stage in ("local", "test")
+        return not self.database_url and not self.db_secret_arn and self.is_local
+
+    @property
+    def is_local(self) -> bool:
+        """A developer's machine or the tests: never a deployed function, whatever STAGE says."""
+        return self.stage in ("local", "test") and not self.in_lambda
 
     @property
     def mail_dir(self) -> Path:
@@ -66,6 +72,7 @@ def settings() -> Settings:
     local_dir = Path(env("LOCAL_DIR", str(PROJECT_ROOT / ".local")))
     return Settings(
         stage=stage,
+        in_lambda=bool(env("AWS_LAMBDA_FUNCTION_NAME")),
         version=env("BUILD_VERSION", "dev"),
         database_url=env("DATABASE_URL") or None,
         migrate_database_url=env("MIGRATE_DATABASE_URL") or None,

@@ -25,6 +25,8 @@ class Struct(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base for request declarations: unknown fields are refused."""
 
 
+
+
 class TimeZone(str):
     """An IANA time zone name such as ``Europe/London``."""
 
@@ -35,6 +37,11 @@ class Currency(str):
 
 class Email(str):
     """An e-mail address, stored lower-cased."""
+
+
+class Name(str):
+    """A name shown on one line, 1 to 120 characters (it also goes into e-mail headers, where a line
+    break would break the message)."""
 
 
 class Slug(str):
@@ -53,6 +60,7 @@ TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF 
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 RESERVED_SLUGS = frozenset({"admin", "api", "app", "auth", "billing", "bookings", "public", "system", "www"})
 
 
@@ -81,6 +89,13 @@ def _dec_hook(kind: type, obj: Any) -> Any:
         if len(value) > 254 or not _EMAIL.match(value):
             raise ValueError("not a valid e-mail address")
         return Email(value.lower())
+    if kind is Name:
+        value = _expect_str(obj, "a name")
+        if not 1 <= len(value) <= 120:
+            raise ValueError("use 1 to 120 characters")
+        if _CONTROL.search(value):
+            raise ValueError("must not contain newlines or control characters")
+        return Name(value)
     if kind is Slug:
         value = _expect_str(obj, "a slug")
         if not _SLUG.match(value):
@@ -96,6 +111,7 @@ _SCHEMAS: dict[type, dict[str, Any]] = {
     Currency: {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 currency code"},
     Email: {"type": "string", "format": "email", "maxLength": 254},
     Slug: {"type": "string", "pattern": _SLUG.pattern},
+    Name: {"type": "string", "minLength": 1, "maxLength": 120},
 }
 
 

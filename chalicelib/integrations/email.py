@@ -21,7 +21,7 @@ def compose(to: str, subject: str, text: str, html: str | None = None) -> EmailM
     message = EmailMessage()
     message["From"] = settings().email_from
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = " ".join(subject.split())  # a header holds one line
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="booking.local")
     message.set_content(text)
@@ -57,6 +57,8 @@ def send(to: str, subject: str, text: str, html: str | None = None, *, link: str
         log.emit("mail.sent", to=log.mask_email(to), subject=subject, message_id=sent_id)
         return sent_id
     if backend == "file":
+        if not settings().is_local:
+            raise RuntimeError("EMAIL_BACKEND=file is the local twin; a deployed stage sends with ses")
         path = _write_file(message)
         # Local only: the link is what a developer needs to click through the flow.
         log.emit("mail.written", to=log.mask_email(to), subject=subject, path=path, link=link)

@@ -165,3 +165,15 @@ def test_a_fourth_reset_request_within_the_hour_sends_nothing_but_answers_the_sa
     assert [a.status_code for a in answers] == [202] * 4
     assert len({a.body for a in answers}) == 1
     assert len([m for m in mail.sent_to(owner.email) if m["Subject"] == RESET_SUBJECT]) == 3
+
+
+def test_a_reset_spends_the_other_reset_links_sent_before_it(client, mail):
+    owner = signup(client)
+    assert forgot(client, owner.email).status_code == forgot(client, owner.email).status_code == 202
+    first, second = [m.get_body(preferencelist=("plain",)).get_content().split("token=", 1)[1].split()[0]
+                     for m in mail.sent_to(owner.email) if m["Subject"] == RESET_SUBJECT]
+
+    assert reset(client, second).status_code == 204
+
+    assert reset(client, first, "yet another passphrase").status_code == 401
+    assert login(client, owner.email, NEW_PASSWORD).status_code == 200

@@ -52,11 +52,17 @@ def test_a_body_that_does_not_fit_is_422_naming_each_field(client):
     assert set(error["details"]["fields"]) == {"email"}
 
 
-def test_a_nul_character_in_a_string_is_422_not_a_database_error(client):
-    payload = {"business_name": "Studio\u0000", "owner_name": "Olive", "email": "nul-char@example.com",
-               "password": "correct horse battery staple", "time_zone": "Europe/London", "currency": "GBP"}
-    error = assert_error_shape(call(client, "POST", "/auth/signup", payload), 422, "validation_failed")
-    assert error["details"]["fields"] == {"business_name": "must not contain NUL characters"}
+def test_a_nul_character_in_a_string_is_422_not_a_database_error(client, signed_in):
+    payload = {"contact": {"address": "1 High Street\u0000"}}
+    error = assert_error_shape(call(client, "PATCH", "/business", payload, session=signed_in), 422,
+                               "validation_failed")
+    assert error["details"]["fields"] == {"contact.address": "must not contain NUL characters"}
+
+
+def test_a_line_break_in_a_name_is_422_so_it_never_reaches_an_e_mail_header(client, signed_in):
+    error = assert_error_shape(call(client, "PATCH", "/business", {"name": "Foo\nBar"}, session=signed_in), 422,
+                               "validation_failed")
+    assert error["details"]["fields"] == {"name": "must not contain newlines or control characters"}
 
 
 def test_a_nul_character_in_the_query_string_is_422(client, signed_in):

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.core import db, security
 from chalicelib.core.settings import settings
-from chalicelib.integrations import aws, secrets
+from chalicelib.integrations import aws, email, secrets
 
 
 def _forget_cached_config() -> None:
@@ -72,3 +72,16 @@ def test_jwt_keys_rotate_through_the_secret_old_tokens_stay_valid_for_their_life
     assert security.decode_access_token(new_token)["role"] == "owner"
     import jwt
     assert jwt.get_unverified_header(new_token)["kid"] == "k2"
+
+
+def test_a_deployed_function_never_signs_with_the_development_key_even_if_stage_says_local(prod_env):
+    prod_env.setenv("STAGE", "local")
+    prod_env.setenv("AWS_LAMBDA_FUNCTION_NAME", "booking-dev")
+    prod_env.delenv("JWT_KEYS", raising=False)
+    prod_env.delenv("JWT_SECRET_ARN", raising=False)
+    settings.cache_clear()
+
+    with pytest.raises(RuntimeError):
+        security.issue_access_token(user_id=uuid.uuid4(), business_id=uuid.uuid4(), role="owner")
+    with pytest.raises(RuntimeError):
+        email.send("someone@example.com", "Hello", "Hi")

@@ -120,6 +120,17 @@ def test_a_signed_in_user_sees_own_memberships_in_any_tenant_but_no_business_row
         assert _count(tx, "invitations") == 0
 
 
+@pytest.mark.parametrize("table", ["memberships", "refresh_tokens"])
+def test_the_user_scope_reads_a_users_rows_but_cannot_change_or_delete_them(tenants, table):
+    a, _ = tenants
+    with db.transaction(user_id=a.user_id) as tx:
+        assert _count(tx, table) >= 1
+        assert tx.execute(f"UPDATE {table} SET created_at = created_at WHERE user_id = :u", u=a.user_id) == 0
+        assert tx.execute(f"DELETE FROM {table} WHERE user_id = :u", u=a.user_id) == 0
+    with db.tenant_tx(a.business_id) as tx:
+        assert _count(tx, table) >= 1
+
+
 def test_the_app_role_owns_no_table_and_cannot_bypass_row_level_security(owner):
     app_role = _app_role()
     assert owner.run("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r", r=app_role) == [[False, False]]
