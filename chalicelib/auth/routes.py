@@ -69,7 +69,9 @@ def _client_ip() -> str:
 @endpoint(bp, "/auth/signup", "POST", body=Signup, public=True, status=201, tag="auth", errors=(409,),
           summary="Create a business (tenant) and its owner; answer a session")
 def signup(body: Signup) -> Any:
-    return service.signup(body)
+    return service.signup(business_name=body.business_name, owner_name=body.owner_name, email_address=body.email,
+                          password=body.password, time_zone=body.time_zone, currency=body.currency,
+                          slug=body.slug, locale=body.locale)
 
 
 @endpoint(bp, "/auth/login", "POST", body=Login, public=True, tag="auth", errors=(401, 429),

@@ -16,10 +16,11 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from chalicelib.auth import users
 from chalicelib.business import service as business
 from chalicelib.core import db, log, security
-from chalicelib.core.db import ConstraintViolated, Tx
-from chalicelib.core.errors import Conflict, NotFound, RateLimited, Unauthorized
+from chalicelib.core.db import Tx
+from chalicelib.core.errors import NotFound, RateLimited, Unauthorized
 from chalicelib.core.settings import settings
 from chalicelib.integrations import email
 
@@ -37,16 +38,6 @@ class InvalidCredentials(Unauthorized):
 class InvalidLink(Unauthorized):
     code, message = "invalid_token", "This link is not valid any more; ask for a new one."
 
-
-_USER_BY_EMAIL = """-- an identity by its (lower-cased) address
-SELECT id, email, name, password_hash, email_verified_at FROM users WHERE email = :email"""
-
-_USER_BY_ID = """-- an identity by id
-SELECT id, email, name, email_verified_at, created_at FROM users WHERE id = :id"""
-
-_INSERT_USER = """-- a new identity
-INSERT INTO users (email, name, password_hash) VALUES (:email, :name, :hash)
-RETURNING id, email, name, email_verified_at, created_at"""
 
 _INSERT_REFRESH = """-- one link of a refresh-token family
 INSERT INTO refresh_tokens (business_id, user_id, family_id, token_hash, expires_at)
@@ -100,17 +91,10 @@ SELECT count(*) FROM user_tokens
 _SPEND_OTHER_RESETS = """-- the other reset links sent to the user stop working with this reset
 UPDATE user_tokens SET used_at = now() WHERE user_id = :uid AND purpose = 'reset_password' AND used_at IS NULL"""
 
-_SET_PASSWORD = "UPDATE users SET password_hash = :hash, updated_at = now() WHERE id = :uid"
-_MARK_VERIFIED = "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = :uid"
 
 
 def _interval(delta: timedelta) -> str:
     return f"{int(delta.total_seconds())} seconds"
-
-
-def _user_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": str(row["id"]), "email": row["email"], "name": row["name"],
-            "email_verified": row["email_verified_at"] is not None}
 
 
 def _issue_tokens(tx: Tx, *, user_id: UUID, business_id: UUID, role: str,
@@ -124,7 +108,7 @@ def _issue_tokens(tx: Tx, *, user_id: UUID, business_id: UUID, role: str,
 
 def _session(tx: Tx, *, user: dict[str, Any], business_id: UUID, role: str) -> dict[str, Any]:
     tokens = _issue_tokens(tx, user_id=user["id"], business_id=business_id, role=role)
-    return {**tokens, "user": _user_json(user), "role": role, "business_id": str(business_id)}
+    return {**tokens, "user": users.as_json(user), "role": role, "business_id": str(business_id)}
 
 
 def _send_link(to: str, purpose: str, token: str) -> None:
@@ -148,25 +132,15 @@ def _new_user_token(tx: Tx, user_id: UUID, purpose: str, ttl: timedelta) -> str:
     return token
 
 
-def _create_user(tx: Tx, *, email_address: str, name: str, password: str) -> dict[str, Any]:
-    try:
-        return tx.one(_INSERT_USER, email=email_address, name=name, hash=security.hash_password(password))
-    except ConstraintViolated as e:
-        if e.name == "users_email_key":
-            raise Conflict("An account with this e-mail address exists; log in instead.",
-                           code="email_taken") from e
-        raise
-
-
-def signup(data: Any) -> dict[str, Any]:
+def signup(*, business_name: str, owner_name: str, email_address: str, password: str, time_zone: str,
+           currency: str, slug: str | None = None, locale: str = "en") -> dict[str, Any]:
     """Create the business and its owner in one transaction; answer a signed-in session."""
-    security.check_password_policy(data.password)
+    security.check_password_policy(password)
     business_id = uuid.uuid4()
     with db.tenant_tx(business_id) as tx:
-        user = _create_user(tx, email_address=data.email, name=data.owner_name, password=data.password)
-        created = business.create(tx, business_id, name=data.business_name, slug=data.slug,
-                                  time_zone=data.time_zone, currency=data.currency, locale=data.locale,
-                                  contact_email=data.email)
+        user = users.create(tx, email_address=email_address, name=owner_name, password=password)
+        created = business.create(tx, business_id, name=business_name, slug=slug, time_zone=time_zone,
+                                  currency=currency, locale=locale, contact_email=email_address)
         business.add_member(tx, business_id, user["id"], "owner")
         verify_token = _new_user_token(tx, user["id"], "verify_email", VERIFY_TTL)
         session = _session(tx, user=user, business_id=business_id, role="owner")
@@ -200,7 +174,7 @@ def login(email_address: str, password: str, *, client_ip: str, business_id: UUI
     session = None
     with db.transaction() as tx:
         _throttle(tx, email_hash, client_ip)
-        user = tx.one(_USER_BY_EMAIL, email=email_address)
+        user = users.by_email(tx, email_address)
         if not security.verify_password(password, user["password_hash"] if user else None):
             tx.execute(_RECORD_FAILURE, email_hash=email_hash, ip=client_ip)
         else:
@@ -255,7 +229,7 @@ def forgot_password(email_address: str) -> None:
     caller answers the same either way."""
     token = None
     with db.transaction() as tx:
-        user = tx.one(_USER_BY_EMAIL, email=email_address)
+        user = users.by_email(tx, email_address)
         if user is not None and tx.value(_RECENT_RESETS, uid=user["id"],
                                          window=_interval(timedelta(hours=1))) < RESET_EMAILS_PER_HOUR:
             token = _new_user_token(tx, user["id"], "reset_password", RESET_TTL)
@@ -282,10 +256,10 @@ def reset_password(token: str, password: str) -> None:
         user_id = tx.value(_USE_USER_TOKEN, hash=security.hash_token(token), purpose="reset_password")
         if user_id is None:
             raise InvalidLink()
-        tx.execute(_SET_PASSWORD, hash=security.hash_password(password), uid=user_id)
+        users.set_password(tx, user_id, password)
         tx.execute(_SPEND_OTHER_RESETS, uid=user_id)
         # Whoever could open the link controls the mailbox: the address is verified too.
-        tx.execute(_MARK_VERIFIED, uid=user_id)
+        users.mark_verified(tx, user_id)
         _end_every_session(tx, user_id)
 
 
@@ -294,7 +268,7 @@ def verify_email(token: str) -> None:
         user_id = tx.value(_USE_USER_TOKEN, hash=security.hash_token(token), purpose="verify_email")
         if user_id is None:
             raise InvalidLink()
-        tx.execute(_MARK_VERIFIED, uid=user_id)
+        users.mark_verified(tx, user_id)
 
 
 def accept_invitation(token: str, *, name: str, password: str) -> dict[str, Any]:
@@ -308,26 +282,26 @@ def accept_invitation(token: str, *, name: str, password: str) -> dict[str, Any]
         invitation = business.take_invitation(tx, business_id, security.hash_token(token))
         if invitation is None:
             raise InvalidLink()
-        user = tx.one(_USER_BY_EMAIL, email=invitation["email"])
+        user = users.by_email(tx, invitation["email"])
         if user is None:
             security.check_password_policy(password)
-            user = _create_user(tx, email_address=invitation["email"], name=name, password=password)
+            user = users.create(tx, email_address=invitation["email"], name=name, password=password)
         elif not security.verify_password(password, user["password_hash"]):
             raise InvalidCredentials("This address has an account: enter its current password to join.")
         # The invitation went to this mailbox, so opening it proves the address.
-        tx.execute(_MARK_VERIFIED, uid=user["id"])
+        users.mark_verified(tx, user["id"])
         business.add_member(tx, business_id, user["id"], invitation["role"])
-        user = tx.one(_USER_BY_EMAIL, email=invitation["email"])
+        user = users.by_email(tx, invitation["email"])
         return _session(tx, user=user, business_id=business_id, role=invitation["role"])
 
 
 def me(business_id: UUID, user_id: UUID) -> dict[str, Any]:
     """The user, their role as the business holds it now, the business and what its plan allows."""
     with db.tenant_tx(business_id) as tx:
-        user = tx.one(_USER_BY_ID, id=user_id)
+        user = users.people(tx, [user_id]).get(user_id)
         role = business.member_role(tx, business_id, user_id)
         profile = business.get(tx, business_id)
     if user is None or profile is None or role is None:
         raise NotFound("user")
-    return {"user": _user_json(user), "role": role, "business": profile,
+    return {"user": users.as_json(user), "role": role, "business": profile,
             "plan": profile["plan"], "features": business.features(profile["plan"])}

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from chalicelib.auth import users
 from chalicelib.billing import plans
 from chalicelib.core import db, security
 from chalicelib.core.db import ConstraintViolated, Tx
@@ -63,26 +64,20 @@ SELECT business_id, role FROM memberships
  ORDER BY created_at, business_id LIMIT 1"""
 
 _MEMBERS = """-- a page of the team, oldest member first
-SELECT m.user_id, m.role, m.created_at, u.email, u.name, u.email_verified_at
-  FROM memberships m JOIN users u ON u.id = m.user_id
- WHERE m.business_id = :bid
+SELECT user_id, role, created_at FROM memberships
+ WHERE business_id = :bid
    AND (CAST(:after_at AS timestamptz) IS NULL
-        OR (m.created_at, m.user_id) > (CAST(:after_at AS timestamptz), CAST(:after_id AS uuid)))
- ORDER BY m.created_at, m.user_id
+        OR (created_at, user_id) > (CAST(:after_at AS timestamptz), CAST(:after_id AS uuid)))
+ ORDER BY created_at, user_id
  LIMIT :limit"""
 
 _MEMBER = """-- one team member
-SELECT m.user_id, m.role, m.created_at, u.email, u.name, u.email_verified_at
-  FROM memberships m JOIN users u ON u.id = m.user_id
- WHERE m.business_id = :bid AND m.user_id = :uid"""
+SELECT user_id, role, created_at FROM memberships WHERE business_id = :bid AND user_id = :uid"""
 
 _OPEN_INVITATIONS = """-- invitations not yet accepted, revoked or expired
 SELECT id, email, role, created_at, expires_at FROM invitations
  WHERE business_id = :bid AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
  ORDER BY created_at"""
-
-_IS_MEMBER_EMAIL = """-- is this address already on the team
-SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.business_id = :bid AND u.email = :email"""
 
 _REVOKE_OPEN_INVITATION = """-- a new invitation replaces the open one for the same address
 UPDATE invitations SET revoked_at = now()
@@ -237,9 +232,9 @@ def take_invitation(tx: Tx, business_id: UUID, token_hash: str) -> dict[str, Any
 
 # --- the team --------------------------------------------------------------------------------
 
-def _member_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {"user_id": str(row["user_id"]), "email": row["email"], "name": row["name"], "role": row["role"],
-            "email_verified": row["email_verified_at"] is not None, "joined_at": row["created_at"].isoformat()}
+def _member_json(row: dict[str, Any], person: dict[str, Any]) -> dict[str, Any]:
+    return {"user_id": str(row["user_id"]), "email": person["email"], "name": person["name"], "role": row["role"],
+            "email_verified": person["email_verified_at"] is not None, "joined_at": row["created_at"].isoformat()}
 
 
 def _invitation_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -268,8 +263,10 @@ def team(business_id: UUID, *, limit: int, cursor: str | None) -> dict[str, Any]
     with db.tenant_tx(business_id) as tx:
         rows = tx.all(_MEMBERS, bid=business_id, limit=limit + 1,
                       after_at=after[0] if after else None, after_id=after[1] if after else None)
+        people = users.people(tx, [row["user_id"] for row in rows[:limit]])
         invitations = tx.all(_OPEN_INVITATIONS, bid=business_id)
-    answer = page(rows, limit, lambda r: (r["created_at"].isoformat(), str(r["user_id"])), _member_json)
+    answer = page(rows, limit, lambda r: (r["created_at"].isoformat(), str(r["user_id"])),
+                  lambda r: _member_json(r, people[r["user_id"]]))
     return {**answer, "invitations": [_invitation_json(r) for r in invitations]}
 
 
@@ -296,7 +293,8 @@ def invite(caller: Caller, email_address: str, role: str) -> dict[str, Any]:
             raise Forbidden("Only an owner can invite another owner.")
         # The team lock (taken above) queues two invitations to one address: otherwise both would find no
         # open one to revoke, and the second insert would break the one-open-invitation index (a 500).
-        if tx.value(_IS_MEMBER_EMAIL, bid=caller.business_id, email=email_address):
+        person = users.by_email(tx, email_address)
+        if person is not None and member_role(tx, caller.business_id, person["id"]) is not None:
             raise Conflict("This person is already on the team.", code="already_member")
         tx.execute(_REVOKE_OPEN_INVITATION, bid=caller.business_id, email=email_address)
         row = tx.one(_INSERT_INVITATION, bid=caller.business_id, email=email_address, role=role, hash=token_hash,
@@ -332,7 +330,8 @@ def change_role(caller: Caller, user_id: UUID, role: str) -> dict[str, Any]:
         caller = _guard_member_change(tx, caller, user_id, role)
         tx.execute(_SET_ROLE, bid=caller.business_id, uid=user_id, role=role)
         row = tx.one(_MEMBER, bid=caller.business_id, uid=user_id)
-    return _member_json(row)
+        person = users.people(tx, [user_id])[user_id]
+    return _member_json(row, person)
 
 
 def remove_member(caller: Caller, user_id: UUID) -> None:

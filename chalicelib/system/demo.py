@@ -1,15 +1,13 @@
 """Loads the demo business that ``make run`` shows a newcomer, once; prints how to log in.
 
-It goes through the same services (and the same validation) as the API, so the
-demo is what a real sign-up and invitation would have made.
+It goes through the same service as the API's sign-up, so the demo is what a
+real sign-up would have made.
 """
 from __future__ import annotations
 
 from chalicelib.auth import service as auth
-from chalicelib.auth.routes import Signup
 from chalicelib.core import db
 from chalicelib.core.errors import Conflict
-from chalicelib.core.validate import convert
 
 OWNER_EMAIL = "owner@demo-salon.test"
 PASSWORD = "demo-salon-2026!"
@@ -17,12 +15,9 @@ PASSWORD = "demo-salon-2026!"
 
 def load() -> bool:
     """Create the demo business unless it exists; answer whether it was created."""
-    signup = convert({
-        "business_name": "Demo Salon", "slug": "demo-salon", "owner_name": "Dana Demo",
-        "email": OWNER_EMAIL, "password": PASSWORD, "time_zone": "Europe/London", "currency": "GBP",
-    }, Signup)
     try:
-        auth.signup(signup)
+        auth.signup(business_name="Demo Salon", slug="demo-salon", owner_name="Dana Demo", email_address=OWNER_EMAIL,
+                    password=PASSWORD, time_zone="Europe/London", currency="GBP")
     except Conflict:
         return False
     finally:
