@@ -23,7 +23,6 @@ os.environ.update({
     "LOCAL_DIR": str(_RUN_DIR),
     "DB_NAME": "booking_test",
     "EMAIL_BACKEND": "file",
-    "STORAGE_BACKEND": "s3",
     "UPLOADS_BUCKET": "booking-test-uploads",
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -68,6 +67,17 @@ def client():
 
     with Client(app, stage_name="local") as test_client:
         yield test_client
+
+
+_ENVIRON = os.environ
+
+
+@pytest.fixture(autouse=True)
+def environment_restored():
+    """The Chalice test client swaps ``os.environ`` for each request; requests from several threads
+    at once leave the stage's copy in place, and every later settings read would see it."""
+    yield
+    assert os.environ is _ENVIRON, "a test shared the Chalice test client between threads"
 
 
 @pytest.fixture(autouse=True)

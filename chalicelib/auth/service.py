@@ -69,7 +69,8 @@ SELECT count(*) FILTER (WHERE email_hash = :email_hash) AS by_email,
   FROM login_failures
  WHERE (email_hash = :email_hash OR client_ip = :ip) AND failed_at > now() - :window::interval"""
 
-_RECORD_FAILURE = "INSERT INTO login_failures (email_hash, client_ip) VALUES (:email_hash, :ip)"
+_RECORD_FAILURE = """-- one more failed log-in for the throttle to count
+INSERT INTO login_failures (email_hash, client_ip) VALUES (:email_hash, :ip)"""
 
 _LOCK_LOGIN = """-- one log-in attempt per address at a time (until commit): parallel guesses would otherwise
 -- all read the same count before any of them records its failure
@@ -115,15 +116,17 @@ def _send_link(to: str, purpose: str, token: str) -> None:
     base = settings().app_base_url
     if purpose == "verify_email":
         link = f"{base}/verify-email?token={token}"
-        email.send(to, "Confirm your e-mail address",
-                   f"Welcome! Confirm your e-mail address by opening this link:\n\n{link}\n\n"
-                   "The link works once and expires in 3 days.", link=link)
+        email.send_after_commit(
+            to, "Confirm your e-mail address",
+            f"Welcome! Confirm your e-mail address by opening this link:\n\n{link}\n\n"
+            "The link works once and expires in 3 days.", link=link)
     else:
         link = f"{base}/reset-password?token={token}"
-        email.send(to, "Reset your password",
-                   f"Somebody (hopefully you) asked to reset your password. Open this link to choose a new one:"
-                   f"\n\n{link}\n\nThe link works once and expires in 1 hour. If it was not you, ignore this "
-                   "message: your password stays as it is.", link=link)
+        email.send_after_commit(
+            to, "Reset your password",
+            f"Somebody (hopefully you) asked to reset your password. Open this link to choose a new one:"
+            f"\n\n{link}\n\nThe link works once and expires in 1 hour. If it was not you, ignore this "
+            "message: your password stays as it is.", link=link)
 
 
 def _new_user_token(tx: Tx, user_id: UUID, purpose: str, ttl: timedelta) -> str:

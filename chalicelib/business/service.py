@@ -42,8 +42,10 @@ VALUES (:id, :name, :slug, :time_zone, :currency, :locale, :contact_email,
 ON CONFLICT (slug) DO NOTHING
 RETURNING {_COLUMNS}"""
 
-_GET = f"SELECT {_COLUMNS} FROM businesses WHERE id = :id"
-_NAME = "SELECT name FROM businesses WHERE id = :id"
+_GET = f"""-- the profile
+SELECT {_COLUMNS} FROM businesses WHERE id = :id"""
+_NAME = """-- the business's name, for messages
+SELECT name FROM businesses WHERE id = :id"""
 
 # Columns a PATCH may set, from the API's field names.
 POLICY_FIELDS = ("slot_interval_min", "min_notice_min", "max_advance_days", "cancel_cutoff_min",
@@ -56,7 +58,8 @@ INSERT INTO memberships (business_id, user_id, role) VALUES (:bid, :uid, :role)
 ON CONFLICT (business_id, user_id) DO NOTHING
 RETURNING user_id"""
 
-_MEMBER_ROLE = "SELECT role FROM memberships WHERE business_id = :bid AND user_id = :uid"
+_MEMBER_ROLE = """-- a member's role now (None: not a member)
+SELECT role FROM memberships WHERE business_id = :bid AND user_id = :uid"""
 
 _LOGIN_MEMBERSHIP = """-- the business a user lands in: the one asked for, else the first joined
 SELECT business_id, role FROM memberships
@@ -94,12 +97,16 @@ UPDATE invitations SET accepted_at = now()
    AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
 RETURNING email, role"""
 
-_OWNER_COUNT = "SELECT count(*) FROM memberships WHERE business_id = :bid AND role = 'owner'"
+_OWNER_COUNT = """-- how many owners the business has
+SELECT count(*) FROM memberships WHERE business_id = :bid AND role = 'owner'"""
 _LOCK_TEAM = """-- queue changes to the team (owner demotions, invitations) one after the other
 SELECT id FROM businesses WHERE id = :bid FOR UPDATE"""
-_SET_ROLE = "UPDATE memberships SET role = :role WHERE business_id = :bid AND user_id = :uid"
-_REMOVE = "DELETE FROM memberships WHERE business_id = :bid AND user_id = :uid"
-_SET_LOGO = "UPDATE businesses SET logo_key = :key, updated_at = now() WHERE id = :id"
+_SET_ROLE = """-- a member's new role
+UPDATE memberships SET role = :role WHERE business_id = :bid AND user_id = :uid"""
+_REMOVE = """-- a member leaves the team (their account stays: it may belong to other businesses)
+DELETE FROM memberships WHERE business_id = :bid AND user_id = :uid"""
+_SET_LOGO = """-- where the logo is uploaded to
+UPDATE businesses SET logo_key = :key, updated_at = now() WHERE id = :id"""
 
 
 class SlugTaken(Conflict):
@@ -301,9 +308,10 @@ def invite(caller: Caller, email_address: str, role: str) -> dict[str, Any]:
                      by=caller.user_id, days=INVITATION_TTL.days)
         business_name = tx.value(_NAME, id=caller.business_id)
     link = f"{settings().app_base_url}/accept-invitation?token={token}"
-    email.send(email_address, f"You are invited to join {business_name}",
-               f"You have been invited to join {business_name} as {role}.\n\nAccept the invitation here:\n\n"
-               f"{link}\n\nThe link works once and expires in {INVITATION_TTL.days} days.", link=link)
+    email.send_after_commit(
+        email_address, f"You are invited to join {business_name}",
+        f"You have been invited to join {business_name} as {role}.\n\nAccept the invitation here:\n\n"
+        f"{link}\n\nThe link works once and expires in {INVITATION_TTL.days} days.", link=link)
     return _invitation_json(row)
 
 

@@ -57,6 +57,12 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 )"""
 
 
+_LOCK = "SELECT pg_advisory_xact_lock(:k)  -- one runner at a time, until its commit"
+_APPLIED = "SELECT version, checksum FROM schema_migrations"
+_RECORD = "INSERT INTO schema_migrations (version, name, checksum) VALUES (:v, :n, :c)"
+_LEVEL = "SELECT coalesce(max(version), 0) FROM schema_migrations"
+
+
 def owner_connection() -> pg8000.native.Connection:
     cfg = settings()
     if cfg.migrate_database_url:
@@ -78,9 +84,9 @@ def migrate(conn: pg8000.native.Connection | None = None) -> list[str]:
         conn.run("SET statement_timeout = 0")
         conn.run("BEGIN")
         try:
-            conn.run("SELECT pg_advisory_xact_lock(:k)", k=_LOCK_KEY)
+            conn.run(_LOCK, k=_LOCK_KEY)
             conn.run(_CREATE_LEDGER)
-            applied = {v: c for v, c in conn.run("SELECT version, checksum FROM schema_migrations")}
+            applied = {v: c for v, c in conn.run(_APPLIED)}
             done = []
             for m in available():
                 if m.version in applied:
@@ -90,8 +96,7 @@ def migrate(conn: pg8000.native.Connection | None = None) -> list[str]:
                             "never edit an applied migration, add a new one instead")
                     continue
                 conn.run(m.sql)
-                conn.run("INSERT INTO schema_migrations (version, name, checksum) VALUES (:v, :n, :c)",
-                         v=m.version, n=m.name, c=m.checksum)
+                conn.run(_RECORD, v=m.version, n=m.name, c=m.checksum)
                 done.append(f"{m.version:04d}_{m.name}")
             conn.run("COMMIT")
             return done
@@ -106,7 +111,7 @@ def migrate(conn: pg8000.native.Connection | None = None) -> list[str]:
 def status(tx: db.Tx) -> dict[str, int | bool]:
     """The database's migration level against the files shipped with this build."""
     latest_file = max((m.version for m in available()), default=0)
-    level = tx.value("SELECT coalesce(max(version), 0) FROM schema_migrations") or 0
+    level = tx.value(_LEVEL) or 0
     return {"level": level, "latest": latest_file, "current": level == latest_file}
 
 

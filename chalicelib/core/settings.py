@@ -43,7 +43,6 @@ class Settings:
     aws_region: str
     email_backend: str
     email_from: str
-    storage_backend: str
     uploads_bucket: str
 
     @property
@@ -94,6 +93,5 @@ def settings() -> Settings:
         aws_region=env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1")),
         email_backend=env("EMAIL_BACKEND", "file"),
         email_from=env("EMAIL_FROM", "Booking <no-reply@booking.local>"),
-        storage_backend=env("STORAGE_BACKEND", "s3"),
         uploads_bucket=env("UPLOADS_BUCKET", "booking-uploads-local"),
     )

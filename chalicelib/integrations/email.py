@@ -64,3 +64,15 @@ def send(to: str, subject: str, text: str, html: str | None = None, *, link: str
         log.emit("mail.written", to=log.mask_email(to), subject=subject, path=path, link=link)
         return path
     raise RuntimeError(f"unknown EMAIL_BACKEND {backend!r}")
+
+
+def send_after_commit(to: str, subject: str, text: str, html: str | None = None, *, link: str | None = None) -> bool:
+    """Send a message about a change already committed; a failure is logged, not raised, so the
+    request answers what happened (the change) and the same whatever the mailbox. Answer whether
+    it was sent. (The notifications outbox will retry these; until then the user can ask again.)"""
+    try:
+        send(to, subject, text, html, link=link)
+    except Exception as e:  # noqa: BLE001 - any provider failure: the change stands either way
+        log.emit("mail.failed", to=log.mask_email(to), subject=subject, error=type(e).__name__)
+        return False
+    return True

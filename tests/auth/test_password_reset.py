@@ -177,3 +177,22 @@ def test_a_reset_spends_the_other_reset_links_sent_before_it(client, mail):
 
     assert reset(client, first, "yet another passphrase").status_code == 401
     assert login(client, owner.email, NEW_PASSWORD).status_code == 200
+
+
+def test_forgot_answers_the_same_when_the_mail_provider_refuses(client, monkeypatch):
+    """SES (moto) refuses an unverified sender: the known address must still look like any other."""
+    from chalicelib.core.settings import settings
+
+    owner = signup(client)
+    monkeypatch.setenv("EMAIL_BACKEND", "ses")
+    settings.cache_clear()
+    settings()
+    try:
+        known, unknown = forgot(client, owner.email), forgot(client, unique_email("nobody"))
+    finally:
+        monkeypatch.undo()
+        settings.cache_clear()
+        settings()
+
+    assert known.status_code == unknown.status_code == 202
+    assert known.body == unknown.body
