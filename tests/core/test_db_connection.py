@@ -23,20 +23,26 @@ def test_one_connection_serves_every_transaction_of_a_thread():
     assert _pid() == _pid() == _pid()
 
 
-def test_concurrent_transactions_each_have_a_connection_and_give_it_back():
-    both_open = threading.Barrier(2)
-    seen: list[int] = []
+def _pids_of_concurrent_transactions(count: int) -> list[int]:
+    """Backend pids of ``count`` transactions all open at the same moment, from as many threads."""
+    all_open = threading.Barrier(count)
+    pids: list[int] = []
 
-    def work() -> None:
+    def hold() -> None:
         with db.transaction() as tx:
-            seen.append(tx.value("SELECT pg_backend_pid()"))
-            both_open.wait(timeout=5)
+            pids.append(tx.value("SELECT pg_backend_pid()"))
+            all_open.wait(timeout=5)
 
-    workers = [threading.Thread(target=work) for _ in range(2)]
+    workers = [threading.Thread(target=hold) for _ in range(count)]
     for w in workers:
         w.start()
     for w in workers:
         w.join()
+    return pids
+
+
+def test_concurrent_transactions_each_have_a_connection_and_give_it_back():
+    seen = _pids_of_concurrent_transactions(2)
     assert len(set(seen)) == 2
     # The threads are gone but their connections are kept for the next transactions.
     assert _pid() in seen
@@ -80,19 +86,7 @@ def test_a_kept_connection_the_server_dropped_is_replaced_before_any_work(superu
 
 
 def test_every_kept_connection_dropped_at_once_still_gives_a_working_transaction(superuser):
-    both_open = threading.Barrier(3)
-    pids: list[int] = []
-
-    def hold() -> None:
-        with db.transaction() as tx:
-            pids.append(tx.value("SELECT pg_backend_pid()"))
-            both_open.wait(timeout=5)
-
-    workers = [threading.Thread(target=hold) for _ in range(3)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    pids = _pids_of_concurrent_transactions(3)
     for pid in pids:
         _terminate(superuser, pid)
 
