@@ -246,10 +246,8 @@ def _checkin(conn: pg8000.native.Connection) -> None:
 
 
 def _close(conn: pg8000.native.Connection) -> None:
-    try:
+    with contextlib.suppress(Exception):  # a broken socket may refuse even to close
         conn.close()
-    except Exception:  # noqa: BLE001 - a broken socket may refuse even to close
-        pass
 
 
 def reset_connection() -> None:

@@ -36,7 +36,7 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
     )
 
 
-def _from_app_error(e: AppError) -> Response:
+def from_app_error(e: AppError) -> Response:
     return error_response(e.status, e.code, e.message, e.details, e.headers)
 
 
@@ -74,7 +74,7 @@ def middleware(request: Any, get_response: Callable[[Any], Response]) -> Respons
             raise PayloadTooLarge()
         response = get_response(request)
     except AppError as e:
-        response = _from_app_error(e)
+        response = from_app_error(e)
     except Exception:
         _logger.exception("unhandled error on %s %s", request.method, request.path)
         response = error_response(500, "internal_error", "An internal error occurred.")

@@ -18,7 +18,7 @@ from chalice import Response
 
 from chalicelib.core import db
 from chalicelib.core.errors import AppError, Conflict, ValidationFailed
-from chalicelib.core.http import error_response
+from chalicelib.core.http import from_app_error
 
 HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 255
@@ -78,7 +78,7 @@ def run(business_id: UUID, user_id: UUID, key: str, request_hash: str, produce: 
         if e.status >= 500 or e.status == 429:
             _release(business_id, key)
             raise
-        response = error_response(e.status, e.code, e.message, e.details, e.headers)
+        response = from_app_error(e)
     except BaseException:
         _release(business_id, key)
         raise
