@@ -18,7 +18,7 @@ from chalicelib.auth import users
 from chalicelib.billing import plans
 from chalicelib.core import db, security
 from chalicelib.core.db import ConstraintViolated, Tx
-from chalicelib.core.errors import Conflict, Forbidden, NotFound
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, StaleVersion
 from chalicelib.core.pagination import decode_cursor, page
 from chalicelib.core.security import Caller
 from chalicelib.core.settings import settings
@@ -44,6 +44,10 @@ RETURNING {_COLUMNS}"""
 
 _GET = f"""-- the profile
 SELECT {_COLUMNS} FROM businesses WHERE id = :id"""
+_SERVE_SLUG = """-- this transaction serves one public page: the business with this slug becomes readable
+SELECT set_config('app.slug', :slug, true)"""
+_BY_SLUG = f"""-- the active business behind a public page
+SELECT {_COLUMNS} FROM businesses WHERE slug = :slug AND status = 'active'"""
 _NAME = """-- the business's name, for messages
 SELECT name FROM businesses WHERE id = :id"""
 
@@ -113,9 +117,6 @@ class SlugTaken(Conflict):
     code, message = "slug_taken", "This address is taken by another business."
 
 
-class StaleVersion(Conflict):
-    code, message = "stale_version", "The business was changed by someone else; reload and try again."
-
 
 class LastOwner(Conflict):
     code, message = "last_owner", "A business needs at least one owner."
@@ -172,6 +173,15 @@ def get(tx: Tx, business_id: UUID) -> dict[str, Any] | None:
     return profile_json(row) if row else None
 
 
+def by_slug(slug: str) -> dict[str, Any] | None:
+    """The profile behind a public page's slug (None: no active business has it). Read before any
+    tenant is known, under the slug's own row-level-security policy."""
+    with db.transaction() as tx:
+        tx.execute(_SERVE_SLUG, slug=slug)
+        row = tx.one(_BY_SLUG, slug=slug)
+    return profile_json(row) if row else None
+
+
 def read(business_id: UUID) -> dict[str, Any]:
     with db.tenant_tx(business_id) as tx:
         found = get(tx, business_id)
@@ -197,7 +207,7 @@ RETURNING {_COLUMNS}"""
             if row is None:
                 if get(tx, business_id) is None:
                     raise NotFound("business")
-                raise StaleVersion()
+                raise StaleVersion("business")
     except ConstraintViolated as e:
         if e.name == "businesses_slug_key":
             raise SlugTaken(details={"slug": columns.get("slug")}) from e

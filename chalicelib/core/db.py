@@ -44,11 +44,13 @@ class QueryTimeout(ServiceUnavailable):
 
 
 _SCOPE = """-- this transaction's tenant, user and statement timeout; and the acting member's role now
--- (an access token keeps the role it was issued with; a member removed or demoted since must not act)
+-- (an access token keeps the role it was issued with; a member removed or demoted since must not act);
+-- and, when asked, a lock that queues transactions working on the same thing (held until the end)
 SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid, true),
        set_config('statement_timeout', :timeout, true),
        (SELECT role FROM memberships
-         WHERE business_id = NULLIF(:bid, '')::uuid AND user_id = NULLIF(:member, '')::uuid) AS member_role"""
+         WHERE business_id = NULLIF(:bid, '')::uuid AND user_id = NULLIF(:member, '')::uuid) AS member_role,
+       CASE WHEN :lock <> '' THEN (SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))) END"""
 
 _INTEGRITY_CLASS = "23"
 _STATEMENT_TIMEOUT = "57014"
@@ -100,19 +102,23 @@ class Tx:
     def __init__(self, conn: pg8000.native.Connection) -> None:
         self._conn = conn
 
-    def scope(self, business_id: UUID | str | None, *, user_id: UUID | str | None = None) -> None:
+    def scope(self, business_id: UUID | str | None, *, user_id: UUID | str | None = None, lock: str = "") -> None:
         """Point row-level security at a tenant (and/or a user's own rows in every tenant) for the rest
         of this transaction; also sets its statement timeout. All transaction-local, so nothing
         outlives the transaction on a reused (or proxied) connection.
 
         Inside ``acting_for`` that tenant's transactions also check, in the same round trip, that
-        the acting member still holds a role good enough."""
+        the acting member still holds a role good enough.
+
+        ``lock`` names a transaction-level advisory lock taken in the same round trip: the
+        transaction waits for any other holding it, and every read after sees what that one
+        committed."""
         acting = _acting.get()
         member = acting if acting is not None and business_id is not None \
             and str(acting.business_id) == str(business_id) else None
         row = self._run(_SCOPE, {"bid": str(business_id or ""), "uid": str(user_id or ""),
                                  "timeout": f"{int(settings().db_statement_timeout_ms)}ms",
-                                 "member": str(member.user_id) if member else ""})
+                                 "member": str(member.user_id) if member else "", "lock": lock})
         if member is not None:
             member.check(row[0][3])
 
@@ -261,7 +267,8 @@ def reset_connection() -> None:
 
 
 @contextmanager
-def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | None = None) -> Iterator[Tx]:
+def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | None = None,
+                lock: str = "") -> Iterator[Tx]:
     """One transaction, committed on success and rolled back on any exception.
 
     ``business_id`` scopes every row-level-security policy to that tenant;
@@ -271,7 +278,7 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
     conn = _begin()
     try:
         tx = Tx(conn)
-        tx.scope(business_id, user_id=user_id)
+        tx.scope(business_id, user_id=user_id, lock=lock)
         yield tx
         conn.run("COMMIT")
     except BaseException as e:
@@ -290,7 +297,7 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
     _checkin(conn)
 
 
-def tenant_tx(business_id: UUID | str) -> contextlib.AbstractContextManager[Tx]:
-    """A transaction that sees only ``business_id``'s rows."""
-    return transaction(business_id)
+def tenant_tx(business_id: UUID | str, *, lock: str = "") -> contextlib.AbstractContextManager[Tx]:
+    """A transaction that sees only ``business_id``'s rows (``lock``: see ``Tx.scope``)."""
+    return transaction(business_id, lock=lock)
 

@@ -51,6 +51,14 @@ class Conflict(AppError):
         super().__init__(message, **kwargs)
 
 
+class StaleVersion(Conflict):
+    """An optimistic-locking ``version`` that is no longer the row's: someone changed it meanwhile."""
+    code = "stale_version"
+
+    def __init__(self, what: str, **kwargs: Any) -> None:
+        super().__init__(f"The {what} was changed by someone else; reload and try again.", **kwargs)
+
+
 class PayloadTooLarge(AppError):
     status, code, message = 413, "payload_too_large", "The request body is larger than 1 MiB."
 

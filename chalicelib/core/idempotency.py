@@ -56,7 +56,12 @@ def _in_progress() -> Conflict:
     return Conflict("A request with this Idempotency-Key is still being processed.", code="idempotency_in_progress")
 
 
-def run(business_id: UUID, user_id: UUID, key: str, request_hash: str, produce: Callable[[], Response]) -> Response:
+def run(business_id: UUID, user_id: UUID | str, key: str, request_hash: str, produce: Callable[[], Response], *,
+        redact: Callable[[str], str] | None = None, restore: Callable[[str], str] | None = None) -> Response:
+    """``user_id`` scopes the key (a member's id, or a name such as ``public`` for customers).
+
+    ``redact`` turns an answer's body into what may be stored (a secret in it must not be kept in
+    clear), and ``restore`` turns the stored body back into a full answer on replay."""
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ValidationFailed({"Idempotency-Key": f"use 1 to {MAX_KEY_LENGTH} characters"})
     key = f"{user_id}:{key}"
@@ -71,7 +76,8 @@ def run(business_id: UUID, user_id: UUID, key: str, request_hash: str, produce: 
                            code="idempotency_key_reused")
         if earlier["status"] is None:
             raise _in_progress()
-        return _replay(earlier["status"], earlier["body"])
+        stored = earlier["body"]
+        return _replay(earlier["status"], restore(stored) if restore and earlier["status"] < 300 else stored)
     try:
         response = produce()
     except AppError as e:
@@ -83,7 +89,10 @@ def run(business_id: UUID, user_id: UUID, key: str, request_hash: str, produce: 
         _release(business_id, key)
         raise
     with db.tenant_tx(business_id) as tx:
-        tx.execute(_RECORD, bid=business_id, key=key, status=response.status_code, body=response.body or "")
+        stored = response.body or ""
+        if redact and response.status_code < 300:
+            stored = redact(stored)
+        tx.execute(_RECORD, bid=business_id, key=key, status=response.status_code, body=stored)
     return response
 
 

@@ -7,6 +7,8 @@ CREATE TABLE staff (
     email       text CHECK (email = lower(email)),
     phone       text,
     bio         text,
+    -- NULL: the business's zone (all-day time off is local midnight to midnight in it)
+    time_zone   text,
     user_id     uuid REFERENCES users (id) ON DELETE SET NULL,
     bookable    boolean NOT NULL DEFAULT true,
     active      boolean NOT NULL DEFAULT true,

@@ -1,0 +1,110 @@
+"""Request limits for the public routes (booking pages, booking, manage links), counted in PostgreSQL.
+
+Each limit counts hits per key (a client address, a business id) in fixed windows aligned to the
+limit's length on the database's clock, so every Lambda container shares one count. A call counts
+all its limits in one statement, and a call any limit refuses is rolled back whole: it counts
+against nothing (not even the limits that still had room), so callers call ``hit`` before doing any
+work and a refused request leaves no trace. Keys are stored only as a keyed hash: the table never
+holds a client address in clear (an unkeyed hash of an IPv4 address is reversed by trying them all).
+
+The same statement deletes a few windows that ended long ago, so the table stays small with no
+schedule to run.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.core import db, security
+from chalicelib.core.errors import RateLimited
+
+# The longest window a limit may have; windows that started before PRUNE_AFTER_S ago have ended
+# more than a day ago and are deleted.
+MAX_WINDOW_S = 24 * 3600
+PRUNE_AFTER_S = MAX_WINDOW_S + 24 * 3600
+PRUNE_BATCH = 100
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``per`` hits per key in each fixed window of ``window_s`` seconds. ``name`` is unique."""
+
+    name: str
+    per: int
+    window_s: int
+
+    def __post_init__(self) -> None:
+        if self.per < 1 or not 1 <= self.window_s <= MAX_WINDOW_S:
+            raise ValueError(f"limit {self.name}: per >= 1 and 1 <= window_s <= {MAX_WINDOW_S}")
+
+
+# Every limit is far above what a real business or customer does: an office, a hotel or a mobile
+# carrier puts many people behind one address (carrier-grade NAT), and a false 429 on a booking
+# page loses a business a customer. They are there to stop scripts, not people.
+
+# A booking page loads a handful of resources and a day's slots per click; even a dozen people
+# browsing behind one address stay well under 10 requests a second. Stops scrapers hammering the
+# slot search, the costliest public read.
+PUBLIC_READS_PER_ADDRESS = Limit("public_reads_per_address", per=600, window_s=60)
+# A customer books once or twice; 30 an hour is a front desk booking walk-ins from its own page.
+# Stops one script filling calendars with fake appointments.
+BOOKINGS_PER_ADDRESS = Limit("bookings_per_address", per=30, window_s=3600)
+# A busy salon takes a few dozen online bookings in its busiest hour; 600 is ten a minute for a
+# whole hour. Stops a flood from many addresses filling one business's calendar.
+BOOKINGS_PER_BUSINESS = Limit("bookings_per_business", per=600, window_s=3600)
+# A customer opens a manage link to look, reschedule or cancel a few times; each change sends
+# mail. Stops a script using manage links to spam a mailbox or churn a calendar.
+MANAGE_ACTIONS_PER_ADDRESS = Limit("manage_actions_per_address", per=60, window_s=3600)
+
+
+_HIT = """-- one more hit for each bucket in its current window (aligned to the window's length); on the
+-- side, delete a few windows that ended long ago (SKIP LOCKED: concurrent hits never wait on that).
+-- Sorted by bucket so that two calls counting the same buckets lock their rows in the same order.
+WITH expired AS (
+    SELECT bucket, window_start FROM rate_limit_hits
+     WHERE window_start < now() - make_interval(secs => :prune_after_s)
+     ORDER BY window_start LIMIT :prune_batch FOR UPDATE SKIP LOCKED
+), pruned AS (
+    DELETE FROM rate_limit_hits AS r USING expired AS e
+     WHERE r.bucket = e.bucket AND r.window_start = e.window_start
+)
+INSERT INTO rate_limit_hits AS r (bucket, window_start)
+SELECT l.bucket, to_timestamp(floor(extract(epoch FROM now()) / l.window_s) * l.window_s)
+  FROM unnest(CAST(:buckets AS text[]), CAST(:windows AS int[])) AS l (bucket, window_s)
+ ORDER BY l.bucket
+ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
+RETURNING r.bucket, r.hits, extract(epoch FROM now() - r.window_start) AS elapsed_s"""
+
+
+def bucket(limit: Limit, key: str) -> str:
+    """The row name a key counts under: the limit's name and a keyed hash of the key (after a
+    signing-key rotation counts start again, which only ever lets a little more through)."""
+    return f"{limit.name}:{security.signature('rate_limit', key)}"
+
+
+def hit(*limits_and_keys: tuple[Limit, str]) -> None:
+    """Count one hit for each ``(limit, key)``; ``RateLimited`` (nothing counted) if any is over.
+
+    One short transaction of its own, one statement for all of them; call it before any work."""
+    by_bucket = {bucket(limit, key): limit for limit, key in limits_and_keys}
+    if not by_bucket:
+        return
+    names = sorted(by_bucket)
+    with db.transaction() as tx:
+        counted = tx.all(_HIT, buckets=names, windows=[by_bucket[name].window_s for name in names],
+                         prune_after_s=PRUNE_AFTER_S, prune_batch=PRUNE_BATCH)
+        # Raising inside the transaction rolls every count of this call back: a refused request
+        # neither fills its other limits nor pushes the refused one further.
+        waits = [by_bucket[row["bucket"]].window_s - row["elapsed_s"] for row in counted
+                 if row["hits"] > by_bucket[row["bucket"]].per]
+        if waits:
+            # Each refusing limit lifts when its window ends; the request needs all of them.
+            raise RateLimited(max(1, math.ceil(max(waits))), "Too many requests; wait before trying again.")
+
+
+def client_address(request: Any) -> str:
+    """The caller's address, as API Gateway saw it (a client cannot forge it, unlike X-Forwarded-For);
+    "unknown" when there is none (local runs)."""
+    identity = (getattr(request, "context", None) or {}).get("identity") or {}
+    return identity.get("sourceIp") or "unknown"
