@@ -1,5 +1,62 @@
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
 from chalice import Blueprint
 
+from chalicelib.availability import service
+from chalicelib.core.endpoint import endpoint
+from chalicelib.core.security import Caller
+from chalicelib.core.validate import Struct, TimeZone
+
 bp = Blueprint(__name__)
+
+Instant = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class SlotsQuery(Struct, kw_only=True):
+    service_id: UUID
+    staff_id: UUID | None = None
+    location_id: UUID | None = None
+    from_: date = msgspec.field(name="from")
+    to: date
+    tz: TimeZone | None = None
+
+
+class NextQuery(Struct, kw_only=True):
+    service_id: UUID
+    staff_id: UUID | None = None
+    location_id: UUID | None = None
+    tz: TimeZone | None = None
+
+
+class CheckBody(Struct, kw_only=True):
+    service_id: UUID
+    staff_id: UUID | None = None
+    location_id: UUID | None = None
+    start_at: Instant
+
+
+@endpoint(bp, "/availability", "GET", query=SlotsQuery, tag="availability",
+          summary="Bookable slots between two local dates (any staff: one fair pick per start time)")
+def list_slots(caller: Caller, query: SlotsQuery) -> Any:
+    return service.find(caller.business_id, service_id=query.service_id, staff_id=query.staff_id,
+                        location_id=query.location_id, start_date=query.from_, end_date=query.to, tz=query.tz,
+                        public=False)
+
+
+@endpoint(bp, "/availability/next", "GET", query=NextQuery, tag="availability",
+          summary="The earliest bookable slot for a service (optionally a staff member)")
+def next_slot(caller: Caller, query: NextQuery) -> Any:
+    return service.earliest(caller.business_id, service_id=query.service_id, staff_id=query.staff_id,
+                            location_id=query.location_id, tz=query.tz, public=False)
+
+
+@endpoint(bp, "/availability/check", "POST", body=CheckBody, tag="availability",
+          summary="Whether this exact start time is bookable, and if not, why")
+def check_slot(caller: Caller, body: CheckBody) -> Any:
+    return service.check(caller.business_id, service_id=body.service_id, staff_id=body.staff_id,
+                         location_id=body.location_id, start_at=body.start_at, public=False)

@@ -1,0 +1,660 @@
+"""Appointments: booking (by staff and, through the booking module, by customers), the status
+machine, rescheduling, history, recurring series and customers' manage links.
+
+Owns ``appointments``, ``appointment_history``, ``appointment_series`` and ``booking_links``.
+
+Every write re-checks the whole availability rule inside its own transaction (``availability.
+decide``); the exclusion constraint ``appointments_no_overlap`` is the final guard, so two
+requests racing for one slot end in one booking and one ``slot_taken``. A transaction that books
+or moves into a start first takes a lock named after the business, service and start, so racing
+requests for the same start queue up and each sees the others' result: "any staff" then assigns
+the next free person, and a group session's last seat goes to exactly one request.
+
+Staff-role members see and change only the appointments of their own staff profile.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from chalicelib.availability import service as availability
+from chalicelib.availability.service import Choice, Unavailable
+from chalicelib.business import service as business
+from chalicelib.core import db, security
+from chalicelib.core.db import ConstraintViolated, Tx
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
+from chalicelib.core.pagination import decode_cursor, page
+from chalicelib.core.security import Caller
+from chalicelib.customers import service as customers
+from chalicelib.locations import service as locations
+from chalicelib.notifications import outbox
+from chalicelib.staff import service as staff
+
+ACTIVE = ("pending", "confirmed")
+# action -> (the statuses it may start from, the status it leads to, the outbox topic)
+TRANSITIONS = {
+    "confirm": (("pending",), "confirmed", "appointment.confirmed"),
+    "complete": (("confirmed",), "completed", "appointment.completed"),
+    "no_show": (("confirmed",), "no_show", "appointment.no_show"),
+    "cancel": (ACTIVE, "cancelled", "appointment.cancelled"),
+}
+# "any staff" may lose a race for the person it picked to a booking at another, overlapping start;
+# it then looks again (the lock only queues requests for the same start).
+ANY_STAFF_ATTEMPTS = 3
+MAX_SERIES = 52
+
+_COLUMNS = """id, location_id, service_id, staff_id, customer_id, series_id, start_at, end_at, session_key, status,
+       price_minor, currency, notes, internal_notes, source, created_by, cancel_reason, cancelled_by, cancelled_at,
+       version, created_at, updated_at"""
+# What history records of an appointment, before and after a change.
+_TRACKED = ("status", "start_at", "end_at", "staff_id", "location_id", "service_id", "customer_id", "price_minor",
+            "notes", "internal_notes", "cancel_reason")
+
+_INSERT = f"""-- a booking and its first history entry, together
+WITH booked AS (
+  INSERT INTO appointments (id, business_id, location_id, service_id, staff_id, customer_id, series_id, start_at,
+                            end_at, occupied, session_key, status, price_minor, currency, notes, internal_notes,
+                            source, created_by)
+  VALUES (:id, :bid, :location_id, :service_id, :staff_id, :customer_id, :series_id, :start_at, :end_at,
+          tstzrange(:occupied_from, :occupied_until), :session_key, :status, :price_minor, :currency, :notes,
+          :internal_notes, :source, :created_by)
+  RETURNING {_COLUMNS}
+), history AS (
+  INSERT INTO appointment_history (business_id, appointment_id, action, actor_type, actor_id, after)
+  SELECT :bid, id, 'created', :actor_type, :actor_id, CAST(:after AS jsonb) FROM booked
+)
+SELECT * FROM booked"""
+
+_GET = f"""-- one appointment
+SELECT {_COLUMNS} FROM appointments WHERE id = :id"""
+
+_LOCK = f"""-- one appointment, held until this transaction ends
+SELECT {_COLUMNS} FROM appointments WHERE id = :id FOR UPDATE"""
+
+_HISTORY = """-- a change, who made it, before and after
+INSERT INTO appointment_history (business_id, appointment_id, action, actor_type, actor_id, before, after)
+VALUES (:bid, :id, :action, :actor_type, :actor_id, CAST(:before AS jsonb), CAST(:after AS jsonb))"""
+
+_SET_STATUS = f"""-- a move in the status machine
+UPDATE appointments
+   SET status = :status, cancel_reason = COALESCE(:reason, cancel_reason),
+       cancelled_by = CASE WHEN :status = 'cancelled' THEN :cancelled_by ELSE cancelled_by END,
+       cancelled_at = CASE WHEN :status = 'cancelled' THEN now() ELSE cancelled_at END,
+       version = version + 1, updated_at = now()
+ WHERE id = :id
+RETURNING {_COLUMNS}"""
+
+_MOVE = f"""-- a new time, staff member or place; the exclusion constraint re-checks the overlap
+UPDATE appointments
+   SET start_at = :start_at, end_at = :end_at, occupied = tstzrange(:occupied_from, :occupied_until),
+       session_key = :session_key, staff_id = :staff_id, location_id = :location_id, price_minor = :price_minor,
+       version = version + 1, updated_at = now()
+ WHERE id = :id
+RETURNING {_COLUMNS}"""
+
+_EDIT = f"""-- notes and other fields that do not move the appointment
+UPDATE appointments SET notes = :notes, internal_notes = :internal_notes, version = version + 1, updated_at = now()
+ WHERE id = :id
+RETURNING {_COLUMNS}"""
+
+_LIST = f"""-- a page of appointments in a time range, in start order
+SELECT {_COLUMNS} FROM appointments
+ WHERE start_at >= :since AND start_at < :until
+   AND (CAST(:staff_id AS uuid) IS NULL OR staff_id = CAST(:staff_id AS uuid))
+   AND (CAST(:location_id AS uuid) IS NULL OR location_id = CAST(:location_id AS uuid))
+   AND (CAST(:customer_id AS uuid) IS NULL OR customer_id = CAST(:customer_id AS uuid))
+   AND (CAST(:statuses AS text[]) IS NULL OR status = ANY(CAST(:statuses AS text[])))
+   AND (CAST(:after_at AS timestamptz) IS NULL
+        OR (start_at, id) > (CAST(:after_at AS timestamptz), CAST(:after_id AS uuid)))
+ ORDER BY start_at, id
+ LIMIT :limit"""
+
+_OF_CUSTOMER = f"""-- a customer's appointments, latest first (upcoming, then history)
+SELECT {_COLUMNS} FROM appointments
+ WHERE customer_id = :customer_id
+   AND (CAST(:staff_id AS uuid) IS NULL OR staff_id = CAST(:staff_id AS uuid))
+   AND (CAST(:after_at AS timestamptz) IS NULL
+        OR (start_at, id) < (CAST(:after_at AS timestamptz), CAST(:after_id AS uuid)))
+ ORDER BY start_at DESC, id DESC
+ LIMIT :limit"""
+
+_HISTORY_OF = """-- every change of one appointment, oldest first
+SELECT id, action, actor_type, actor_id, before, after, at FROM appointment_history
+ WHERE appointment_id = :id ORDER BY id"""
+
+_NEW_SERIES = """-- a recurring series: its rule, for the record
+INSERT INTO appointment_series (id, business_id, rule) VALUES (:id, :bid, CAST(:rule AS jsonb))"""
+
+_SERIES_REST = f"""-- the active occurrences of a series from one start on, held for cancelling
+SELECT {_COLUMNS} FROM appointments
+ WHERE series_id = :series_id AND start_at >= :from_at AND status IN ('pending', 'confirmed')
+ ORDER BY start_at
+ FOR UPDATE"""
+
+_ADD_LINK = """-- a manage link for the customer; only the hash of its secret is kept
+INSERT INTO booking_links (token_hash, business_id, appointment_id) VALUES (:hash, :bid, :id)"""
+
+_BY_LINK = """-- the appointment a manage link points at
+SELECT appointment_id FROM booking_links WHERE token_hash = :hash"""
+
+
+class SlotTaken(Conflict):
+    code, message = "slot_taken", "This time has just been taken; please choose another."
+
+
+class SlotUnavailable(Conflict):
+    code, message = "slot_unavailable", "This time cannot be booked."
+
+
+class InvalidTransition(Conflict):
+    code, message = "invalid_transition", "The appointment's status does not allow this."
+
+
+
+class CutoffPassed(Conflict):
+    code, message = "cutoff_passed", "It is too late to change this booking online; please contact the business."
+
+
+class NotYourCalendar(Forbidden):
+    code, message = "not_your_calendar", "Staff members manage their own appointments only."
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a member (``user``), a customer through their manage link, or the system."""
+    kind: str
+    id: UUID | None = None
+
+    @classmethod
+    def of(cls, caller: Caller) -> Actor:
+        return cls("user", caller.user_id)
+
+
+@dataclass(frozen=True)
+class Booking:
+    service_id: UUID
+    start_at: datetime
+    staff_id: UUID | None = None
+    location_id: UUID | None = None
+    notes: str | None = None
+    internal_notes: str | None = None
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def appointment_json(row: dict[str, Any], *, internal: bool = True) -> dict[str, Any]:
+    answer = {
+        "id": str(row["id"]),
+        "status": row["status"],
+        "start_at": _iso(row["start_at"]),
+        "end_at": _iso(row["end_at"]),
+        "service_id": str(row["service_id"]),
+        "staff_id": str(row["staff_id"]),
+        "location_id": str(row["location_id"]),
+        "customer_id": str(row["customer_id"]),
+        "series_id": str(row["series_id"]) if row["series_id"] else None,
+        "price": {"amount": row["price_minor"], "currency": row["currency"]},
+        "notes": row["notes"],
+        "source": row["source"],
+        "cancel_reason": row["cancel_reason"],
+        "cancelled_by": row["cancelled_by"],
+        "cancelled_at": _iso(row["cancelled_at"]),
+        "version": row["version"],
+        "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]),
+    }
+    if internal:
+        answer["internal_notes"] = row["internal_notes"]
+    return answer
+
+
+def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
+    return {field: row[field] for field in _TRACKED}
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    fields = [f for f in _TRACKED if before[f] != after[f]]
+    return {f: before[f] for f in fields}, {f: after[f] for f in fields}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, default=str)
+
+
+def _event(row: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"appointment_id": str(row["id"]), "status": row["status"], "start_at": _iso(row["start_at"]),
+            "end_at": _iso(row["end_at"]), "staff_id": str(row["staff_id"]), "customer_id": str(row["customer_id"]),
+            "service_id": str(row["service_id"]), "location_id": str(row["location_id"]), **extra}
+
+
+# --- who may see what --------------------------------------------------------------------------
+
+def _own_staff(tx: Tx, caller: Caller | None) -> UUID | None:
+    """The staff profile a staff-role member is limited to (None: no limit); a staff-role member
+    without a profile is limited to nothing (a random id that matches no row)."""
+    if caller is None or caller.role != "staff":
+        return None
+    return staff.for_user(tx, caller.user_id) or uuid.uuid4()
+
+
+def _visible(tx: Tx, row: dict[str, Any] | None, caller: Caller | None) -> dict[str, Any]:
+    if row is None:
+        raise NotFound("appointment")
+    own = _own_staff(tx, caller)
+    if own is not None and row["staff_id"] != own:
+        raise NotFound("appointment")
+    return row
+
+
+# --- booking ---------------------------------------------------------------------------------
+
+def _lock_key(business_id: UUID, service_id: UUID, start_at: datetime) -> str:
+    return f"start:{business_id}:{service_id}:{start_at.astimezone(timezone.utc).isoformat()}"
+
+
+def _status_for(choice: Choice, *, online: bool) -> str:
+    if online and (choice.service["requires_confirmation"] or not choice.policy["auto_confirm"]):
+        return "pending"
+    return "confirmed"
+
+
+def _decide(tx: Tx, business_id: UUID, booking: Booking, *, public: bool,
+            exclude_appointment: UUID | None = None) -> Choice:
+    try:
+        return availability.decide(tx, business_id, service_id=booking.service_id, staff_id=booking.staff_id,
+                                   location_id=booking.location_id, start_at=booking.start_at, public=public,
+                                   exclude_appointment=exclude_appointment)
+    except Unavailable as e:
+        if e.reason in ("taken", "full"):
+            raise SlotTaken(details={"reason": e.reason}) from None
+        raise SlotUnavailable(availability.REASONS[e.reason], details={"reason": e.reason}) from None
+
+
+def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, customer_id: UUID, actor: Actor,
+            source: str, series_id: UUID | None = None) -> dict[str, Any]:
+    appointment_id = uuid.uuid4()
+    values = {
+        "status": _status_for(choice, online=source == "online"), "start_at": choice.start_at,
+        "end_at": choice.end_at, "staff_id": choice.staff_id, "location_id": choice.location_id,
+        "service_id": booking.service_id, "customer_id": customer_id, "price_minor": choice.price_minor,
+        "notes": booking.notes, "internal_notes": booking.internal_notes, "cancel_reason": None,
+    }
+    try:
+        row = tx.one(_INSERT, id=appointment_id, bid=business_id, series_id=series_id,
+                     occupied_from=choice.occupied_from, occupied_until=choice.occupied_until,
+                     session_key=choice.session_key or str(appointment_id), currency=choice.currency, source=source,
+                     created_by=actor.id if actor.kind == "user" else None, actor_type=actor.kind, actor_id=actor.id,
+                     after=_json(values), **values)
+    except ConstraintViolated as e:
+        if e.name == "appointments_no_overlap":
+            raise SlotTaken() from e
+        if e.code == "23503" and "customer" in e.name:
+            raise ValidationFailed({"customer_id": "unknown customer"}) from e
+        raise
+    assert row is not None
+    outbox.add(tx, business_id, "appointment.created", aggregate_id=row["id"], payload=_event(row, source=source))
+    return row
+
+
+def _with_retries(book_once: Any, booking: Booking) -> Any:
+    """Run ``book_once`` again when "any staff" lost its pick to an overlapping booking."""
+    attempts = ANY_STAFF_ATTEMPTS if booking.staff_id is None else 1
+    for attempt in range(attempts):
+        try:
+            return book_once()
+        except SlotTaken:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def book(caller: Caller, booking: Booking, *, customer_id: UUID) -> dict[str, Any]:
+    """A member books on behalf of a customer (the whole availability rule applies)."""
+    def book_once() -> dict[str, Any]:
+        with db.tenant_tx(caller.business_id,
+                          lock=_lock_key(caller.business_id, booking.service_id, booking.start_at)) as tx:
+            own = _own_staff(tx, caller)
+            if own is not None and booking.staff_id != own:
+                raise NotYourCalendar()
+            choice = _decide(tx, caller.business_id, booking, public=False)
+            return _insert(tx, caller.business_id, booking, choice, customer_id=customer_id,
+                           actor=Actor.of(caller), source="staff")
+
+    return appointment_json(_with_retries(book_once, booking))
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    name: str
+    email: str | None
+    phone: str | None
+    terms_accepted: bool
+    marketing_opt_in: bool
+
+
+def book_online(business_id: UUID, booking: Booking, customer: CustomerDetails) -> dict[str, Any]:
+    """A customer books on the public page: they are found or added (with their consent), the
+    booking is made as on the staff side (public rules: online-bookable only), and a manage link
+    is made. All of it or nothing."""
+    def book_once() -> tuple[dict[str, Any], str]:
+        with db.tenant_tx(business_id, lock=_lock_key(business_id, booking.service_id, booking.start_at)) as tx:
+            choice = _decide(tx, business_id, booking, public=True)
+            person = customers.find_or_create(tx, business_id, name=customer.name, email=customer.email,
+                                              phone=customer.phone)
+            customer_id = person["id"]
+            customers.record_consent(tx, business_id, customer_id, kind="terms", granted=customer.terms_accepted,
+                                     source="booking_page")
+            if customer.marketing_opt_in:
+                customers.record_consent(tx, business_id, customer_id, kind="marketing", granted=True,
+                                         source="booking_page")
+            row = _insert(tx, business_id, booking, choice, customer_id=customer_id,
+                          actor=Actor("customer", customer_id), source="online")
+            return row, add_link(tx, business_id, row["id"])
+
+    row, token = _with_retries(book_once, booking)
+    return {"appointment": appointment_json(row, internal=False), "manage_token": token}
+
+
+def add_link(tx: Tx, business_id: UUID, appointment_id: UUID) -> str:
+    """A new manage link for an appointment (the booking answer, and later each e-mail, get one)."""
+    token, token_hash = security.new_token(prefix=str(business_id))
+    tx.execute(_ADD_LINK, hash=token_hash, bid=business_id, id=appointment_id)
+    return token
+
+
+def link_target(token: str) -> tuple[UUID, UUID] | None:
+    """The business and appointment a manage link points at, or None."""
+    try:
+        business_id = UUID(security.token_prefix(token))
+    except ValueError:
+        return None
+    with db.tenant_tx(business_id) as tx:
+        appointment_id = tx.value(_BY_LINK, hash=security.hash_token(token))
+    return (business_id, appointment_id) if appointment_id else None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def get(caller: Caller, appointment_id: UUID) -> dict[str, Any]:
+    with db.tenant_tx(caller.business_id) as tx:
+        row = _visible(tx, tx.one(_GET, id=appointment_id), caller)
+    return appointment_json(row)
+
+
+def read(tx: Tx, appointment_id: UUID) -> dict[str, Any] | None:
+    """The raw row, inside the caller's transaction (for other modules)."""
+    return tx.one(_GET, id=appointment_id)
+
+
+def history(caller: Caller, appointment_id: UUID) -> dict[str, Any]:
+    with db.tenant_tx(caller.business_id) as tx:
+        _visible(tx, tx.one(_GET, id=appointment_id), caller)
+        entries = tx.all(_HISTORY_OF, id=appointment_id)
+    return {"items": [{"action": e["action"], "actor": {"type": e["actor_type"],
+                                                        "id": str(e["actor_id"]) if e["actor_id"] else None},
+                       "at": e["at"].isoformat(), "before": e["before"], "after": e["after"]} for e in entries]}
+
+
+def _day_range(start_date: date, end_date: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    if end_date < start_date:
+        raise ValidationFailed({"to": "must not be before from"})
+    if (end_date - start_date).days > 366:
+        raise ValidationFailed({"to": "at most 366 days after from"})
+    return (datetime.combine(start_date, time(), zone),
+            datetime.combine(end_date + timedelta(days=1), time(), zone))
+
+
+def list_range(caller: Caller, *, start_date: date, end_date: date, tz: str | None, staff_id: UUID | None,
+               location_id: UUID | None, customer_id: UUID | None, statuses: list[str] | None, limit: int,
+               cursor: str | None) -> dict[str, Any]:
+    """A page of appointments starting between two local dates (inclusive), in start order."""
+    after = decode_cursor(cursor, 2)
+    with db.tenant_tx(caller.business_id) as tx:
+        own = _own_staff(tx, caller)
+        zone = ZoneInfo(tz or _business_zone(tx, caller.business_id))
+        since, until = _day_range(start_date, end_date, zone)
+        if own is not None:
+            if staff_id not in (None, own):
+                raise NotYourCalendar()
+            staff_id = own
+        rows = tx.all(_LIST, since=since, until=until, staff_id=staff_id, location_id=location_id,
+                      customer_id=customer_id, statuses=statuses, after_at=after[0] if after else None,
+                      after_id=after[1] if after else None, limit=limit + 1)
+    return page(rows, limit, lambda r: (r["start_at"].isoformat(), str(r["id"])), appointment_json)
+
+
+def of_customer(caller: Caller, customer_id: UUID, *, limit: int, cursor: str | None) -> dict[str, Any]:
+    """A customer's appointments, latest first (a staff-role member sees only their own ones)."""
+    after = decode_cursor(cursor, 2)
+    with db.tenant_tx(caller.business_id) as tx:
+        if customers.get(tx, customer_id) is None:
+            raise NotFound("customer")
+        rows = tx.all(_OF_CUSTOMER, customer_id=customer_id, staff_id=_own_staff(tx, caller),
+                      after_at=after[0] if after else None, after_id=after[1] if after else None, limit=limit + 1)
+    return page(rows, limit, lambda r: (r["start_at"].isoformat(), str(r["id"])), appointment_json)
+
+
+def _business_zone(tx: Tx, business_id: UUID) -> str:
+    found = business.get(tx, business_id)
+    if found is None:
+        raise NotFound("business")
+    return found["time_zone"]
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+def _record(tx: Tx, business_id: UUID, before: dict[str, Any], after: dict[str, Any], *, action: str,
+            actor: Actor) -> None:
+    old, new = _changed(_snapshot(before), _snapshot(after))
+    tx.execute(_HISTORY, bid=business_id, id=after["id"], action=action, actor_type=actor.kind, actor_id=actor.id,
+               before=_json(old), after=_json(new))
+
+
+def _check_version(row: dict[str, Any], expected: int | None) -> None:
+    if expected is not None and row["version"] != expected:
+        raise StaleVersion("appointment", details={"version": row["version"]})
+
+
+def _cutoff(row: dict[str, Any], policy_minutes: int) -> None:
+    if datetime.now(timezone.utc) > row["start_at"] - timedelta(minutes=policy_minutes):
+        raise CutoffPassed(details={"cutoff_min": policy_minutes})
+
+
+def _transition(tx: Tx, business_id: UUID, row: dict[str, Any], action: str, *, actor: Actor,
+                reason: str | None = None, cancelled_by: str | None = None) -> dict[str, Any]:
+    allowed, status, topic = TRANSITIONS[action]
+    if row["status"] not in allowed:
+        raise InvalidTransition(details={"status": row["status"], "action": action})
+    after = tx.one(_SET_STATUS, id=row["id"], status=status, reason=reason, cancelled_by=cancelled_by)
+    assert after is not None
+    _record(tx, business_id, row, after, action=action, actor=actor)
+    outbox.add(tx, business_id, topic, aggregate_id=row["id"],
+               payload=_event(after, actor=actor.kind, reason=reason))
+    return after
+
+
+def change_status(caller: Caller, appointment_id: UUID, action: str, *, version: int | None = None,
+                  reason: str | None = None, following: bool = False) -> dict[str, Any]:
+    """confirm, complete, no_show or cancel (``following``: this and the later occurrences of its
+    series) by a member of the business."""
+    actor = Actor.of(caller)
+    with db.tenant_tx(caller.business_id) as tx:
+        row = _visible(tx, tx.one(_LOCK, id=appointment_id), caller)
+        _check_version(row, version)
+        if not following or row["series_id"] is None:
+            after = _transition(tx, caller.business_id, row, action, actor=actor, reason=reason,
+                                cancelled_by="business" if action == "cancel" else None)
+            return appointment_json(after)
+        if row["status"] not in ACTIVE:
+            raise InvalidTransition(details={"status": row["status"], "action": action})
+        rest = tx.all(_SERIES_REST, series_id=row["series_id"], from_at=row["start_at"])
+        done = [_transition(tx, caller.business_id, r, action, actor=actor, reason=reason,
+                            cancelled_by="business") for r in rest]
+    first = next(r for r in done if r["id"] == row["id"])
+    return {**appointment_json(first), "cancelled": [str(r["id"]) for r in done]}
+
+
+def edit(caller: Caller, appointment_id: UUID, changes: dict[str, Any], *, version: int) -> dict[str, Any]:
+    """Notes and internal notes, under optimistic locking."""
+    with db.tenant_tx(caller.business_id) as tx:
+        row = _visible(tx, tx.one(_LOCK, id=appointment_id), caller)
+        _check_version(row, version)
+        values = {"notes": row["notes"], "internal_notes": row["internal_notes"], **changes}
+        after = tx.one(_EDIT, id=appointment_id, **values)
+        assert after is not None
+        _record(tx, caller.business_id, row, after, action="edited", actor=Actor.of(caller))
+    return appointment_json(after)
+
+
+def _move(tx: Tx, business_id: UUID, row: dict[str, Any], *, start_at: datetime, staff_id: UUID | None,
+          location_id: UUID | None, actor: Actor, public: bool) -> dict[str, Any]:
+    if row["status"] not in ACTIVE:
+        raise InvalidTransition(details={"status": row["status"], "action": "reschedule"})
+    booking = Booking(service_id=row["service_id"], start_at=start_at, staff_id=staff_id or row["staff_id"],
+                      location_id=location_id or (None if staff_id else row["location_id"]))
+    choice = _decide(tx, business_id, booking, public=public, exclude_appointment=row["id"])
+    try:
+        after = tx.one(_MOVE, id=row["id"], start_at=choice.start_at, end_at=choice.end_at,
+                       occupied_from=choice.occupied_from, occupied_until=choice.occupied_until,
+                       session_key=choice.session_key or str(row["id"]), staff_id=choice.staff_id,
+                       location_id=choice.location_id, price_minor=choice.price_minor)
+    except ConstraintViolated as e:
+        if e.name == "appointments_no_overlap":
+            raise SlotTaken() from e
+        raise
+    assert after is not None
+    _record(tx, business_id, row, after, action="rescheduled", actor=actor)
+    outbox.add(tx, business_id, "appointment.rescheduled", aggregate_id=row["id"],
+               payload=_event(after, previous_start_at=_iso(row["start_at"]), actor=actor.kind))
+    return after
+
+
+def reschedule(caller: Caller, appointment_id: UUID, *, start_at: datetime, staff_id: UUID | None,
+               location_id: UUID | None, version: int | None) -> dict[str, Any]:
+    """Move an appointment (same id) to a new start, and optionally another staff member or place."""
+    with db.tenant_tx(caller.business_id) as tx:
+        row = _visible(tx, tx.one(_GET, id=appointment_id), caller)
+    own_staff_moving_away = caller.role == "staff" and staff_id is not None and staff_id != row["staff_id"]
+    if own_staff_moving_away:
+        raise NotYourCalendar()
+    with db.tenant_tx(caller.business_id, lock=_lock_key(caller.business_id, row["service_id"], start_at)) as tx:
+        row = _visible(tx, tx.one(_LOCK, id=appointment_id), caller)
+        _check_version(row, version)
+        after = _move(tx, caller.business_id, row, start_at=start_at, staff_id=staff_id, location_id=location_id,
+                      actor=Actor.of(caller), public=False)
+    return appointment_json(after)
+
+
+# --- through a customer's manage link ----------------------------------------------------------
+
+def _policy(tx: Tx, business_id: UUID) -> dict[str, Any]:
+    found = business.get(tx, business_id)
+    if found is None:
+        raise NotFound("booking")
+    return found["booking_policy"]
+
+
+def _linked(token: str) -> tuple[UUID, UUID]:
+    target = link_target(token)
+    if target is None:
+        raise NotFound("booking")
+    return target
+
+
+def by_link(token: str) -> dict[str, Any]:
+    """The booking behind a manage link, with what the customer may still do."""
+    business_id, appointment_id = _linked(token)
+    with db.tenant_tx(business_id) as tx:
+        row = tx.one(_GET, id=appointment_id)
+        policy = _policy(tx, business_id)
+    assert row is not None
+    moment = datetime.now(timezone.utc)
+    active = row["status"] in ACTIVE
+    return {"appointment": appointment_json(row, internal=False), "business_id": str(business_id),
+            "can_cancel": active and moment <= row["start_at"] - timedelta(minutes=policy["cancel_cutoff_min"]),
+            "can_reschedule": active and moment <= row["start_at"] - timedelta(minutes=policy["reschedule_cutoff_min"]),
+            "cancel_until": _iso(row["start_at"] - timedelta(minutes=policy["cancel_cutoff_min"])),
+            "reschedule_until": _iso(row["start_at"] - timedelta(minutes=policy["reschedule_cutoff_min"]))}
+
+
+def cancel_by_link(token: str, *, reason: str | None) -> dict[str, Any]:
+    business_id, appointment_id = _linked(token)
+    with db.tenant_tx(business_id) as tx:
+        row = tx.one(_LOCK, id=appointment_id)
+        assert row is not None
+        if row["status"] not in ACTIVE:
+            raise InvalidTransition(details={"status": row["status"], "action": "cancel"})
+        _cutoff(row, _policy(tx, business_id)["cancel_cutoff_min"])
+        after = _transition(tx, business_id, row, "cancel", actor=Actor("customer", row["customer_id"]),
+                            reason=reason, cancelled_by="customer")
+    return appointment_json(after, internal=False)
+
+
+def reschedule_by_link(token: str, *, start_at: datetime) -> dict[str, Any]:
+    """Move to another time with the same staff member, inside the business's cut-off."""
+    business_id, appointment_id = _linked(token)
+    with db.tenant_tx(business_id) as tx:
+        row = tx.one(_GET, id=appointment_id)
+    assert row is not None
+    with db.tenant_tx(business_id, lock=_lock_key(business_id, row["service_id"], start_at)) as tx:
+        row = tx.one(_LOCK, id=appointment_id)
+        assert row is not None
+        if row["status"] not in ACTIVE:
+            raise InvalidTransition(details={"status": row["status"], "action": "reschedule"})
+        _cutoff(row, _policy(tx, business_id)["reschedule_cutoff_min"])
+        after = _move(tx, business_id, row, start_at=start_at, staff_id=None, location_id=None,
+                      actor=Actor("customer", row["customer_id"]), public=True)
+    return appointment_json(after, internal=False)
+
+
+# --- recurring series ------------------------------------------------------------------------
+
+def _occurrences(first: datetime, zone: ZoneInfo, *, every_weeks: int, count: int) -> list[datetime]:
+    """The same local wall-clock time every N weeks (so 09:00 stays 09:00 across a DST change)."""
+    local = first.astimezone(zone)
+    wall = local.replace(tzinfo=None)
+    return [(wall + timedelta(weeks=every_weeks * i)).replace(tzinfo=zone) for i in range(count)]
+
+
+def book_series(caller: Caller, booking: Booking, *, customer_id: UUID, every_weeks: int,
+                count: int) -> dict[str, Any]:
+    """Book a weekly (or every N weeks) series: every occurrence that fits is booked, and each one
+    that does not is reported with its reason. One transaction; an occurrence that fails is rolled
+    back to its savepoint alone."""
+    series_id = uuid.uuid4()
+    booked: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    with db.tenant_tx(caller.business_id) as tx:
+        own = _own_staff(tx, caller)
+        if own is not None and booking.staff_id != own:
+            raise NotYourCalendar()
+        place = locations.get(tx, booking.location_id) if booking.location_id else None
+        zone = ZoneInfo(place["time_zone"] if place else _business_zone(tx, caller.business_id))
+        starts = _occurrences(booking.start_at, zone, every_weeks=every_weeks, count=count)
+        tx.execute(_NEW_SERIES, id=series_id, bid=caller.business_id,
+                   rule=_json({"every_weeks": every_weeks, "count": count, "first_start_at": starts[0],
+                               "time_zone": zone.key}))
+        for start in starts:
+            occurrence = Booking(**{**booking.__dict__, "start_at": start})
+            tx.execute("SAVEPOINT occurrence")
+            try:
+                choice = _decide(tx, caller.business_id, occurrence, public=False)
+                row = _insert(tx, caller.business_id, occurrence, choice, customer_id=customer_id,
+                              actor=Actor.of(caller), source="staff", series_id=series_id)
+            except (SlotTaken, SlotUnavailable) as e:
+                tx.execute("ROLLBACK TO SAVEPOINT occurrence")
+                skipped.append({"start_at": start.isoformat(), "reason": e.details.get("reason", "taken"),
+                                "message": e.message})
+                continue
+            tx.execute("RELEASE SAVEPOINT occurrence")
+            booked.append(row)
+    return {"series_id": str(series_id), "booked": [appointment_json(r) for r in booked], "skipped": skipped}

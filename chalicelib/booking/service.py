@@ -1,0 +1,142 @@
+"""The public booking pages: what a customer without an account sees and does. A business is
+found by its slug; a booking by its manage link. Every call is rate-limited per client address
+(bookings also per business) before any work, so a refused one stores nothing.
+
+Owns no table: it composes the business, catalogue, availability and appointments services.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from chalicelib.appointments import service as appointments
+from chalicelib.appointments.service import Booking, CustomerDetails
+from chalicelib.availability import service as availability
+from chalicelib.business import service as business
+from chalicelib.core import db, idempotency, rate_limit
+from chalicelib.core.errors import NotFound
+from chalicelib.core.http import json_response
+from chalicelib.core.settings import settings
+from chalicelib.locations import service as locations
+from chalicelib.services import service as services
+from chalicelib.staff import service as staff
+
+if TYPE_CHECKING:
+    from chalice import Response
+
+# Customers' Idempotency-Keys live apart from every member's.
+PUBLIC_KEY_SCOPE = "public"
+_POLICY_SHOWN = ("slot_interval_min", "min_notice_min", "max_advance_days", "cancel_cutoff_min",
+                 "reschedule_cutoff_min")
+
+
+def _business(slug: str) -> dict[str, Any]:
+    found = business.by_slug(slug)
+    if found is None:
+        raise NotFound("business")
+    return found
+
+
+def _read(client: str) -> None:
+    rate_limit.hit((rate_limit.PUBLIC_READS_PER_ADDRESS, client))
+
+
+def profile(slug: str, *, client: str) -> dict[str, Any]:
+    """The page's business, with what can be booked, by whom, where, and under which policy."""
+    _read(client)
+    found = _business(slug)
+    with db.tenant_tx(found["id"]) as tx:
+        offered, people, places = services.public_list(tx), staff.public_list(tx), locations.public_list(tx)
+    return {
+        "business": {
+            "id": found["id"], "name": found["name"], "slug": found["slug"], "time_zone": found["time_zone"],
+            "currency": found["currency"], "locale": found["locale"], "logo_key": found["logo_key"],
+            "contact": found["contact"],
+            "booking_policy": {k: found["booking_policy"][k] for k in _POLICY_SHOWN},
+        },
+        "services": offered,
+        "staff": people,
+        "locations": places,
+    }
+
+
+def slots(slug: str, *, client: str, service_id: UUID, staff_id: UUID | None, location_id: UUID | None,
+          start_date: date, end_date: date, tz: str | None) -> dict[str, Any]:
+    _read(client)
+    found = _business(slug)
+    return availability.find(UUID(found["id"]), service_id=service_id, staff_id=staff_id, location_id=location_id,
+                             start_date=start_date, end_date=end_date, tz=tz, public=True)
+
+
+def manage_url(token: str) -> str:
+    return f"{settings().app_base_url}/manage-booking?token={token}"
+
+
+def _booked_answer(result: dict[str, Any]) -> dict[str, Any]:
+    token = result["manage_token"]
+    return {**result, "manage_url": manage_url(token)}
+
+
+def _without_token(body: str) -> str:
+    answer = json.loads(body)
+    answer.pop("manage_token", None)
+    answer.pop("manage_url", None)
+    return json.dumps(answer)
+
+
+def _with_new_token(business_id: UUID, body: str) -> str:
+    """A replayed booking answer gets a fresh manage link: the first one was never stored in clear."""
+    answer = json.loads(body)
+    with db.tenant_tx(business_id) as tx:
+        token = appointments.add_link(tx, business_id, UUID(answer["appointment"]["id"]))
+    return json.dumps(_booked_answer({**answer, "manage_token": token}))
+
+
+def book(slug: str, booking: Booking, customer: CustomerDetails, *, client: str, idempotency_key: str | None,
+         request_hash: str) -> Response:
+    """Book as a customer: 201 with the appointment and its manage link. The same
+    ``Idempotency-Key`` with the same body answers the same booking again (with a new link)."""
+    found = _business(slug)
+    business_id = UUID(found["id"])
+    rate_limit.hit((rate_limit.BOOKINGS_PER_ADDRESS, client), (rate_limit.BOOKINGS_PER_BUSINESS, str(business_id)))
+
+    def produce() -> Response:
+        return json_response(_booked_answer(appointments.book_online(business_id, booking, customer)), 201)
+
+    if idempotency_key is None:
+        return produce()
+    return idempotency.run(business_id, PUBLIC_KEY_SCOPE, idempotency_key, request_hash, produce,
+                           redact=_without_token, restore=lambda body: _with_new_token(business_id, body))
+
+
+def _names(business_id: UUID, row: dict[str, Any]) -> dict[str, Any]:
+    with db.tenant_tx(business_id) as tx:
+        offered = services.get(tx, UUID(row["service_id"]))
+        person = staff.get(tx, UUID(row["staff_id"]))
+        place = locations.get(tx, UUID(row["location_id"]))
+        owner = business.get(tx, business_id)
+    return {"business": {"name": owner["name"] if owner else None, "slug": owner["slug"] if owner else None},
+            "service": {"id": row["service_id"], "name": offered["name"] if offered else None},
+            "staff": {"id": row["staff_id"], "name": person["name"] if person else None},
+            "location": {"id": row["location_id"], "name": place["name"] if place else None,
+                         "address": place["address"] if place else None,
+                         "time_zone": place["time_zone"] if place else None}}
+
+
+def managed(token: str, *, client: str) -> dict[str, Any]:
+    """The booking behind a manage link, what it is for and what the customer may still do."""
+    _read(client)
+    found = appointments.by_link(token)
+    return {**found, **_names(UUID(found["business_id"]), found["appointment"])}
+
+
+def cancel(token: str, *, client: str, reason: str | None) -> dict[str, Any]:
+    rate_limit.hit((rate_limit.MANAGE_ACTIONS_PER_ADDRESS, client))
+    return {"appointment": appointments.cancel_by_link(token, reason=reason)}
+
+
+def reschedule(token: str, *, client: str, start_at: datetime) -> dict[str, Any]:
+    rate_limit.hit((rate_limit.MANAGE_ACTIONS_PER_ADDRESS, client))
+    return {"appointment": appointments.reschedule_by_link(token, start_at=start_at)}
