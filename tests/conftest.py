@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pg8000.native
 import pytest
 
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="booking-tests-"))
@@ -106,3 +107,18 @@ def mail():
     from tests.mail import Mailbox
 
     return Mailbox(_RUN_DIR / "mail")
+
+
+@pytest.fixture
+def sql_statements(monkeypatch):
+    """Every SQL statement sent to PostgreSQL from now on, counted at the driver (a spy on pg8000,
+    not a mock of our code: the statements still run)."""
+    sent: list[str] = []
+    run = pg8000.native.Connection.run
+
+    def counting(self, sql, *args, **kwargs):
+        sent.append(sql)
+        return run(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(pg8000.native.Connection, "run", counting)
+    return sent

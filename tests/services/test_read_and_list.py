@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pg8000.native
 import pytest
 
 from chalicelib.core import db
@@ -104,28 +103,14 @@ def test_the_list_shows_only_the_callers_business(client):
         "items": [own], "next_cursor": None}
 
 
-@pytest.fixture
-def statements(monkeypatch):
-    """Every SQL statement sent to PostgreSQL from now on (counted at the driver)."""
-    sent: list[str] = []
-    run = pg8000.native.Connection.run
-
-    def counting(self, sql, *args, **kwargs):
-        sent.append(sql)
-        return run(self, sql, *args, **kwargs)
-
-    monkeypatch.setattr(pg8000.native.Connection, "run", counting)
-    return sent
-
-
-def _statements_to_list(client, session, statements) -> int:
+def _statements_to_list(client, session, statements: list[str]) -> int:
     statements.clear()
     response = call(client, "GET", "/services?limit=200", session=session)
     assert response.status_code == 200
     return len(statements)
 
 
-def test_listing_costs_the_same_queries_for_one_service_or_many(client, statements):
+def test_listing_costs_the_same_queries_for_one_service_or_many(client, sql_statements):
     small, large = new_business(client), new_business(client)
     create_service(client, small)
     for n in range(8):
@@ -134,7 +119,7 @@ def test_listing_costs_the_same_queries_for_one_service_or_many(client, statemen
                                                  {"staff_id": add_staff(large.business_id, f"Other {n}")}])
     assert len(body(call(client, "GET", "/services", session=large))["items"]) == 8
 
-    assert _statements_to_list(client, small, statements) == _statements_to_list(client, large, statements)
+    assert _statements_to_list(client, small, sql_statements) == _statements_to_list(client, large, sql_statements)
 
 
 def test_reading_the_catalogue_needs_a_token(client):

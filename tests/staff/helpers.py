@@ -7,7 +7,6 @@ import uuid
 import zlib
 from typing import Any
 
-import pg8000.native
 
 from tests.api import Session, body, call
 from tests.checks import rows
@@ -82,19 +81,6 @@ def put_schedule(client: Any, session: Session, staff_id: str, schedule: dict[st
 def add_time_off(client: Any, session: Session, staff_id: str, **fields: Any) -> Any:
     payload = {"all_day": True, "start_date": "2031-08-04", "end_date": "2031-08-08", "kind": "holiday", **fields}
     return call(client, "POST", f"/staff/{staff_id}/time-off", payload, session=session)
-
-
-def count_statements(monkeypatch: Any) -> list[str]:
-    """From now on, every statement sent to PostgreSQL (through pg8000) is appended to the answer."""
-    sent: list[str] = []
-    run = pg8000.native.Connection.run
-
-    def counting(self: Any, sql: str, *args: Any, **kwargs: Any) -> Any:
-        sent.append(sql)
-        return run(self, sql, *args, **kwargs)
-
-    monkeypatch.setattr(pg8000.native.Connection, "run", counting)
-    return sent
 
 
 def tiny_png() -> bytes:

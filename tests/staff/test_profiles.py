@@ -7,7 +7,7 @@ import pytest
 
 from tests.api import add_member, body, call, new_business
 from tests.checks import error_of, invalid_fields
-from tests.staff.helpers import (UNKNOWN_ID, add_location, add_time_off, count_statements, hours, new_staff,
+from tests.staff.helpers import (UNKNOWN_ID, add_location, add_time_off, hours, new_staff,
                                  put_schedule, schedule_body, staff_locations, staff_row, staff_tables,
                                  time_off_rows)
 
@@ -119,13 +119,14 @@ def test_bad_list_parameters_are_named(client, query):
     assert set(invalid_fields(call(client, "GET", f"/staff?{query}", session=owner))) == {query.split("=")[0]}
 
 
-def test_the_list_costs_the_same_statements_whatever_the_page_size(client, monkeypatch):
+def test_the_list_costs_the_same_statements_whatever_the_page_size(client, sql_statements):
     owner = new_business(client)
     locations = [add_location(owner.business_id, f"Branch {i}") for i in range(3)]
     for i in range(12):
         new_staff(client, owner, location_ids=locations[: i % 4])
 
-    sent = count_statements(monkeypatch)
+    sent = sql_statements
+    sent.clear()
     small = body(call(client, "GET", "/staff?limit=1", session=owner))
     small_count = len(sent)
     large = body(call(client, "GET", "/staff?limit=12", session=owner))
