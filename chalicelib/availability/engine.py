@@ -134,6 +134,9 @@ def any_staff(rules: Rules, calendars: Sequence[StaffCalendar], slots: Sequence[
 
     Deterministic, so the booking service re-running it assigns the person the page showed."""
     by_staff = {c.staff_id: c for c in calendars}
+    # The rotation runs over the places of the calendars given (ranks may have gaps: a performer
+    # who is inactive or works elsewhere has none here), so it moves every day whoever is missing.
+    place = {c.staff_id: n for n, c in enumerate(sorted(calendars, key=lambda c: (c.rank, str(c.staff_id))))}
     loads: dict[UUID, Counter[date]] = {}
     local_dates: dict[tuple[ZoneInfo, datetime], date] = {}
     best: dict[datetime, tuple[tuple[bool, int, int, int], Slot]] = {}
@@ -146,7 +149,7 @@ def any_staff(rules: Rules, calendars: Sequence[StaffCalendar], slots: Sequence[
         if load is None:
             load = loads[calendar.staff_id] = _bookings_per_day(calendar)
         fresh = slot.seats_left == rules.capacity
-        order = (fresh, load[day], (calendar.rank - day.toordinal()) % len(calendars), calendar.rank)
+        order = (fresh, load[day], (place[calendar.staff_id] - day.toordinal()) % len(calendars), calendar.rank)
         held = best.get(slot.start_at)
         if held is None or order < held[0]:
             best[slot.start_at] = (order, slot)

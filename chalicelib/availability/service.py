@@ -202,7 +202,7 @@ def _slots(the_plan: Plan, *, since: datetime, until: datetime, now: datetime,
 def _local_range(start_date: date, end_date: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     if end_date < start_date:
         raise ValidationFailed({"to": "must not be before from"})
-    if (end_date - start_date).days >= MAX_RANGE_DAYS:
+    if (end_date - start_date).days > MAX_RANGE_DAYS:
         raise ValidationFailed({"to": f"at most {MAX_RANGE_DAYS} days after from"})
     since = datetime.combine(start_date, time(), zone).astimezone(timezone.utc)
     until = datetime.combine(end_date + timedelta(days=1), time(), zone).astimezone(timezone.utc)

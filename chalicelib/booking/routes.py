@@ -14,11 +14,11 @@ from chalicelib.core import idempotency, rate_limit
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.validate import Email, Name, Struct
+from chalicelib.customers.service import Phone
 
 bp = Blueprint(__name__)
 
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
-Phone = Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9 ()./-]{5,32}$")]
 
 
 class Customer(Struct, kw_only=True):

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 # Customers' Idempotency-Keys live apart from every member's.
 PUBLIC_KEY_SCOPE = "public"
+_LOCATION_SHOWN = ("id", "name", "address", "phone", "time_zone", "opening_hours")
 _POLICY_SHOWN = ("slot_interval_min", "min_notice_min", "max_advance_days", "cancel_cutoff_min",
                  "reschedule_cutoff_min")
 
@@ -49,6 +50,9 @@ def profile(slug: str, *, client: str) -> dict[str, Any]:
     found = _business(slug)
     with db.tenant_tx(found["id"]) as tx:
         offered, people, places = services.public_list(tx), staff.public_list(tx), locations.public_list(tx)
+    bookable = {person["id"] for person in people}
+    for item in offered:
+        item["staff"] = [p for p in item["staff"] if p["staff_id"] in bookable]
     return {
         "business": {
             "id": found["id"], "name": found["name"], "slug": found["slug"], "time_zone": found["time_zone"],
@@ -58,7 +62,7 @@ def profile(slug: str, *, client: str) -> dict[str, Any]:
         },
         "services": offered,
         "staff": people,
-        "locations": places,
+        "locations": [{k: place[k] for k in _LOCATION_SHOWN} for place in places],
     }
 
 
