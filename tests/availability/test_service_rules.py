@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 
 from tests.api import body, call
 from tests.appointments.helpers import add_service, add_staff, book, booked, calendar

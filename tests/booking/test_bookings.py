@@ -8,7 +8,6 @@ import hashlib
 import re
 from datetime import datetime
 
-import pytest
 
 from tests.api import body
 from tests.appointments.helpers import add_service, booked, calendar

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-import pytest
 
 from tests.api import body, call
 from tests.appointments.helpers import add_service, add_staff, calendar
