@@ -42,6 +42,9 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/cold_import.py
 	$(PY) bench/db_connect.py
+	$(PY) bench/availability.py
+	$(PY) bench/booking.py
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf .local

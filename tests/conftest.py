@@ -111,14 +111,15 @@ def mail():
 
 @pytest.fixture
 def sql_statements(monkeypatch):
-    """Every SQL statement sent to PostgreSQL from now on, counted at the driver (a spy on pg8000,
-    not a mock of our code: the statements still run)."""
+    """Every SQL statement sent to PostgreSQL from now on, counted at the driver (a spy on pg8000's
+    two ways of sending one, not a mock of our code: the statements still run)."""
     sent: list[str] = []
-    run = pg8000.native.Connection.run
+    for method in ("execute_simple", "execute_unnamed"):
+        original = getattr(pg8000.native.Connection, method)
 
-    def counting(self, sql, *args, **kwargs):
-        sent.append(sql)
-        return run(self, sql, *args, **kwargs)
+        def counting(self, statement, *args, _original=original, **kwargs):
+            sent.append(statement)
+            return _original(self, statement, *args, **kwargs)
 
-    monkeypatch.setattr(pg8000.native.Connection, "run", counting)
+        monkeypatch.setattr(pg8000.native.Connection, method, counting)
     return sent

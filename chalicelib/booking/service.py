@@ -102,9 +102,10 @@ def book(slug: str, booking: Booking, customer: CustomerDetails, *, client: str,
          request_hash: str) -> Response:
     """Book as a customer: 201 with the appointment and its manage link. The same
     ``Idempotency-Key`` with the same body answers the same booking again (with a new link)."""
-    found = _business(slug)
-    business_id = UUID(found["id"])
-    rate_limit.hit((rate_limit.BOOKINGS_PER_ADDRESS, client), (rate_limit.BOOKINGS_PER_BUSINESS, str(business_id)))
+    # Counted before the slug is even looked up, so a flood at unknown slugs is limited too; the
+    # business is counted by its slug (unique; a new slug starts a new count, which is harmless).
+    rate_limit.hit((rate_limit.BOOKINGS_PER_ADDRESS, client), (rate_limit.BOOKINGS_PER_BUSINESS, slug))
+    business_id = UUID(_business(slug)["id"])
 
     def produce() -> Response:
         return json_response(_booked_answer(appointments.book_online(business_id, booking, customer)), 201)

@@ -69,21 +69,21 @@ def test_the_31st_booking_from_one_address_within_the_hour_is_refused_and_stores
     assert stored(cal.business_id) == before
     assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_ADDRESS, ADDRESS)) == per
     # Nor did the refusal count against the business.
-    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_BUSINESS, cal.business_id)) == per
+    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_BUSINESS, slug)) == per
 
 
 def test_a_business_at_its_hourly_limit_refuses_bookings_and_others_still_book(client):
     cal, other = calendar(client), calendar(client)
     slug = slug_of(client, cal)
     clear_of_the_window_end(rate_limit.BOOKINGS_PER_BUSINESS, 30)
-    fill(rate_limit.BOOKINGS_PER_BUSINESS, cal.business_id)
+    fill(rate_limit.BOOKINGS_PER_BUSINESS, slug)
     before = stored(cal.business_id)
 
     response = book_online(client, slug, booking_body(cal, cal.at(DAY, 10)))
 
     assert 1 <= retry_after(response) <= 3600
     assert stored(cal.business_id) == before
-    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_BUSINESS, cal.business_id)) == \
+    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_BUSINESS, slug)) == \
         rate_limit.BOOKINGS_PER_BUSINESS.per
     assert booked_online(client, slug_of(client, other), booking_body(other, other.at(DAY, 10)))
 
