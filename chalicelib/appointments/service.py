@@ -226,8 +226,13 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
     return {f: before[f] for f in fields}, {f: after[f] for f in fields}
 
 
+def _plain(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, default=str)
+    """JSON for history and series rows: times as ISO 8601 with their offset, like the API."""
+    return json.dumps(value, default=_plain)
 
 
 def _event(row: dict[str, Any], **extra: Any) -> dict[str, Any]:

@@ -26,6 +26,11 @@ class SlotsQuery(Struct, kw_only=True):
     tz: TimeZone | None = None
 
 
+class StaffSlotsQuery(SlotsQuery, kw_only=True):
+    # Slots for moving this appointment: its own time does not stand in its way.
+    exclude_appointment_id: UUID | None = None
+
+
 class NextQuery(Struct, kw_only=True):
     service_id: UUID
     staff_id: UUID | None = None
@@ -40,12 +45,12 @@ class CheckBody(Struct, kw_only=True):
     start_at: Instant
 
 
-@endpoint(bp, "/availability", "GET", query=SlotsQuery, tag="availability",
+@endpoint(bp, "/availability", "GET", query=StaffSlotsQuery, tag="availability",
           summary="Bookable slots between two local dates (any staff: one fair pick per start time)")
-def list_slots(caller: Caller, query: SlotsQuery) -> Any:
+def list_slots(caller: Caller, query: StaffSlotsQuery) -> Any:
     return service.find(caller.business_id, service_id=query.service_id, staff_id=query.staff_id,
                         location_id=query.location_id, start_date=query.from_, end_date=query.to, tz=query.tz,
-                        public=False)
+                        public=False, exclude_appointment=query.exclude_appointment_id)
 
 
 @endpoint(bp, "/availability/next", "GET", query=NextQuery, tag="availability",

@@ -219,7 +219,8 @@ def now() -> datetime:
 
 
 def find(business_id: UUID, *, service_id: UUID, staff_id: UUID | None, location_id: UUID | None,
-         start_date: date, end_date: date, tz: str | None, public: bool) -> dict[str, Any]:
+         start_date: date, end_date: date, tz: str | None, public: bool,
+         exclude_appointment: UUID | None = None) -> dict[str, Any]:
     """Bookable slots between two local dates (inclusive) of ``tz`` (default: the business's zone).
 
     The read window is taken in ``tz`` or UTC before the business's zone is known: its margin of
@@ -227,7 +228,7 @@ def find(business_id: UUID, *, service_id: UUID, staff_id: UUID | None, location
     since, until = _local_range(start_date, end_date, ZoneInfo(tz or "UTC"))
     with db.tenant_tx(business_id) as tx:
         the_plan = _read(tx, business_id, service_id=service_id, staff_id=staff_id, location_id=location_id,
-                         since=since, until=until, public=public)
+                         since=since, until=until, public=public, exclude_appointment=exclude_appointment)
     zone = ZoneInfo(tz or the_plan.policy["time_zone"])
     since, until = _local_range(start_date, end_date, zone)
     slots = _slots(the_plan, since=since, until=until, now=now(), any_staff=staff_id is None)

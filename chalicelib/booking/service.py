@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 PUBLIC_KEY_SCOPE = "public"
 _LOCATION_SHOWN = ("id", "name", "address", "phone", "time_zone", "opening_hours")
 _POLICY_SHOWN = ("slot_interval_min", "min_notice_min", "max_advance_days", "cancel_cutoff_min",
-                 "reschedule_cutoff_min")
+                 "reschedule_cutoff_min", "auto_confirm")
 
 
 def _business(slug: str) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def _names(business_id: UUID, row: dict[str, Any]) -> dict[str, Any]:
         person = staff.get(tx, UUID(row["staff_id"]))
         place = locations.get(tx, UUID(row["location_id"]))
         owner = business.get(tx, business_id)
-    return {"business": {"name": owner["name"] if owner else None, "slug": owner["slug"] if owner else None},
+    return {"business": {k: owner[k] for k in ("name", "slug", "time_zone", "contact")} if owner else None,
             "service": {"id": row["service_id"], "name": offered["name"] if offered else None},
             "staff": {"id": row["staff_id"], "name": person["name"] if person else None},
             "location": {"id": row["location_id"], "name": place["name"] if place else None,

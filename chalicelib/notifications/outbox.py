@@ -6,6 +6,7 @@ Owns ``outbox``.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,4 +19,8 @@ VALUES (:bid, :topic, :aggregate_id, CAST(:payload AS jsonb))"""
 
 def add(tx: Tx, business_id: UUID, topic: str, *, aggregate_id: UUID, payload: dict[str, Any]) -> None:
     tx.execute(_ADD, bid=business_id, topic=topic, aggregate_id=aggregate_id,
-               payload=json.dumps(payload, default=str))
+               payload=json.dumps(payload, default=_plain))
+
+
+def _plain(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)

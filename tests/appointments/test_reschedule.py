@@ -2,7 +2,7 @@
 stand in its way) and records before and after."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from tests.api import body, call
 from tests.appointments.helpers import appointment_rows, booked, calendar, outbox_topics
@@ -88,3 +88,28 @@ def test_bad_input_is_422_and_changes_nothing(client):
                            ({"start_at": cal.at(8, 10).isoformat(), "staff_id": "x"}, "staff_id")):
         assert field in invalid_fields(call(client, "POST", path, payload, session=cal.owner))
     assert appointment_rows(cal.business_id)[0]["start_at"] == cal.at(7, 10)
+
+
+def test_history_times_are_iso_8601_like_the_api(client):
+    cal = calendar(client)
+    appointment = booked(client, cal, cal.at(7, 10))
+    _move(client, cal, appointment["id"], cal.at(8, 14))
+
+    history = body(call(client, "GET", f"/appointments/{appointment['id']}/history", session=cal.owner))["items"]
+
+    assert history[-1]["after"]["start_at"] == cal.at(8, 14).astimezone(timezone.utc).isoformat()
+
+
+def test_slots_for_moving_an_appointment_leave_its_own_time_free(client):
+    cal = calendar(client)
+    appointment = booked(client, cal, cal.at(7, 10))
+    day = cal.at(7, 0).date()
+    query = f"/availability?service_id={cal.service_id}&from={day}&to={day}"
+
+    plain = body(call(client, "GET", query, session=cal.owner))["slots"]
+    moving = body(call(client, "GET", f"{query}&exclude_appointment_id={appointment['id']}", session=cal.owner))["slots"]
+
+    quarter_past = cal.at(7, 10, 15)
+    assert quarter_past not in [datetime.fromisoformat(s["start_at"]) for s in plain]
+    assert quarter_past in [datetime.fromisoformat(s["start_at"]) for s in moving]
+    assert _move(client, cal, appointment["id"], quarter_past).status_code == 200

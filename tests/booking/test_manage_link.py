@@ -47,7 +47,8 @@ def test_the_link_shows_the_booking_with_names_and_what_may_still_be_done(client
     assert found["appointment"] == appointment
     assert "internal_notes" not in found["appointment"]
     profile = body(call(client, "GET", "/business", session=cal.owner))
-    assert found["business"] == {"name": profile["name"], "slug": profile["slug"]}
+    assert found["business"] == {"name": profile["name"], "slug": profile["slug"], "time_zone": profile["time_zone"],
+                                 "contact": profile["contact"]}
     assert found["service"] == {"id": cal.service_id, "name": "Cut"}
     assert found["staff"] == {"id": cal.staff_ids[0], "name": "Staff 0"}
     assert (found["location"]["id"], found["location"]["name"], found["location"]["time_zone"]) == (

@@ -38,7 +38,8 @@ def test_the_page_shows_the_business_its_bookable_services_staff_locations_and_p
     assert {k: page["business"][k] for k in ("id", "slug", "time_zone", "currency")} == {
         "id": cal.business_id, "slug": slug, "time_zone": "Europe/London", "currency": "GBP"}
     assert page["business"]["booking_policy"] == {"slot_interval_min": 15, "min_notice_min": 0, "max_advance_days": 365,
-                                                  "cancel_cutoff_min": 60, "reschedule_cutoff_min": 60}
+                                                  "cancel_cutoff_min": 60, "reschedule_cutoff_min": 60,
+                                                  "auto_confirm": True}
     assert [(s["id"], s["name"]) for s in page["services"]] == [(colour, "Colour"), (cal.service_id, "Cut")]
     cut = page["services"][1]
     assert (cut["duration_min"], cut["price"], cut["capacity"]) == (60, {"amount": 4500, "currency": "GBP"}, 1)

@@ -377,7 +377,22 @@ export function createApi({
     return { members, invitations };
   }
 
+  /** Every item of a list route, following next_cursor (at most maxPages pages of pageSize). */
+  async function listAll(path, query = {}, { pageSize = 200, maxPages = 50, auth = true } = {}) {
+    const items = [];
+    let cursor = null;
+    for (let i = 0; i < maxPages; i += 1) {
+      const page = await get(path, { query: { ...query, limit: pageSize, cursor }, auth });
+      items.push(...((page && page.items) || []));
+      cursor = page && page.next_cursor;
+      if (!cursor) break;
+    }
+    return items;
+  }
+
   const enc = encodeURIComponent;
+  const withKey = (key) => (key ? { headers: { "Idempotency-Key": key } } : {});
+  const pub = { auth: false }; // customers' routes: no token, no refresh, never "log in again"
 
   return {
     request, get, post, patch, delete: del,
@@ -401,5 +416,30 @@ export function createApi({
       post("/business/users/invitations", { email, role }, { headers: { "Idempotency-Key": idempotencyKey } }),
     changeRole: (userId, role) => patch(`/business/users/${enc(userId)}`, { role }),
     removeMember: (userId) => del(`/business/users/${enc(userId)}`),
+
+    // the calendar: what appointments refer to, by id (archived and inactive ones too, for old bookings)
+    listAll,
+    listStaff: () => listAll("/staff", { include_inactive: true }),
+    listServices: () => listAll("/services", { include_archived: true }),
+    listLocations: () => listAll("/locations", { include_archived: true }),
+    listCustomers: () => listAll("/customers"),
+    searchCustomers: (q, limit = 10) => get("/customers", { query: { q, limit } }),
+    getCustomer: (customerId) => get(`/customers/${enc(customerId)}`),
+    listAppointments: (from, to, filters = {}) => listAll("/appointments", { from, to, ...filters }),
+    getAppointment: (appointmentId) => get(`/appointments/${enc(appointmentId)}`),
+    appointmentHistory: (appointmentId) => get(`/appointments/${enc(appointmentId)}/history`),
+    /** action: confirm | complete | no-show | cancel | reschedule (the path segment); body carries `version`. */
+    appointmentAction: (appointmentId, action, body = {}) => post(`/appointments/${enc(appointmentId)}/${action}`, body),
+    createAppointment: (body, idempotencyKey) => post("/appointments", body, withKey(idempotencyKey)),
+    availability: (query) => get("/availability", { query }),
+
+    // the public booking page and the customer's manage link
+    publicProfile: (slug) => get(`/public/${enc(slug)}`, pub),
+    publicAvailability: (slug, query) => get(`/public/${enc(slug)}/availability`, { ...pub, query }),
+    publicBook: (slug, body, idempotencyKey) =>
+      post(`/public/${enc(slug)}/bookings`, body, { ...pub, ...withKey(idempotencyKey) }),
+    managedBooking: (token) => get(`/public/bookings/${enc(token)}`, pub),
+    cancelManaged: (token, reason) => post(`/public/bookings/${enc(token)}/cancel`, { reason: reason || null }, pub),
+    rescheduleManaged: (token, startAt) => post(`/public/bookings/${enc(token)}/reschedule`, { start_at: startAt }, pub),
   };
 }

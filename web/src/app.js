@@ -2,9 +2,10 @@
 // public card for sign-in pages, the shell with navigation once signed in).
 import { API_BASE } from "/config.js";
 import { createApi, STORAGE_KEY } from "./api.js";
+import { closeAllDialogs } from "./dialog.js";
 import { h, clear, icon, ICONS } from "./dom.js";
 import { planLabel, roleAtLeast, roleLabel } from "./format.js";
-import { createRouter, safeNext } from "./router.js";
+import { createRouter, HOME, safeNext } from "./router.js";
 import { routes } from "./routes.js";
 
 const root = document.getElementById("app");
@@ -66,6 +67,13 @@ function publicLayout(page, { wide = false } = {}) {
       h("div", { class: ["card", "public-card", wide && "public-card-wide"] }, page)));
 }
 
+/** A customer's page (booking, manage link): the business is the subject, not our product's pitch. */
+function customerLayout(page) {
+  return h("div", { class: "customer-layout" },
+    h("main", { id: "main", class: "customer-main", tabindex: "-1" }, h("div", { class: "customer-card" }, page)),
+    h("footer", { class: "customer-foot" }, "Online booking by ", h("strong", null, "Booking")));
+}
+
 function navLink(href, label, glyph, current) {
   return h("a", { href, class: "nav-link", "aria-current": current ? "page" : null }, icon(glyph), h("span", null, label));
 }
@@ -90,6 +98,7 @@ function appLayout(page, path) {
         brand(),
         h("span", { class: "topbar-business", title: me.business.name }, me.business.name),
         h("nav", { class: "nav", "aria-label": "Main" },
+          navLink("/calendar", "Calendar", ICONS.calendar, path === "/calendar"),
           navLink("/", "Dashboard", ICONS.home, path === "/"),
           navLink("/settings", "Settings", ICONS.settings, path === "/settings"),
           admin ? navLink("/team", "Team", ICONS.team, path === "/team") : null),
@@ -120,12 +129,13 @@ async function render(match) {
   const isCurrent = () => ticket === state.renders;
   const { route, params, query, url, path } = match;
   const loggedIn = api.session.isLoggedIn();
+  closeAllDialogs(); // a panel of the page we are leaving
 
   if (route && route.auth && !loggedIn) {
     return router.navigate(`/login?next=${encodeURIComponent(url)}`, { replace: true });
   }
   if (route && route.guestOnly && loggedIn) {
-    return router.navigate(safeNext(query.get("next")), { replace: true });
+    return router.navigate(safeNext(query.get("next"), HOME), { replace: true });
   }
 
   const ctx = {
@@ -156,6 +166,8 @@ async function render(match) {
     const allowed = !route || !route.role || roleAtLeast(state.me.role, route.role);
     const page = !route ? notFoundView(true) : allowed ? route.page(ctx) : forbiddenView(route);
     view = appLayout(page, path);
+  } else if (route && route.layout === "customer") {
+    view = customerLayout(route.page(ctx));
   } else {
     view = publicLayout(route ? route.page(ctx) : notFoundView(false), route || {});
   }

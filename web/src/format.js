@@ -97,3 +97,16 @@ export function diffChanges(original, edited) {
   }
   return changes;
 }
+
+/** Money as the API sends it ({amount in minor units, currency}) in words: {4500, "GBP"} → "£45.00". */
+export function formatMoney(price, locale) {
+  if (!price || !Number.isFinite(price.amount) || !price.currency) return "";
+  let format;
+  try {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency: price.currency });
+  } catch {
+    format = new Intl.NumberFormat("en", { style: "currency", currency: price.currency });
+  }
+  const digits = format.resolvedOptions().maximumFractionDigits;
+  return format.format(price.amount / 10 ** digits);
+}

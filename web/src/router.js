@@ -46,10 +46,13 @@ export function matchRoute(routes, pathname) {
   return null;
 }
 
-/** A same-origin path to go back to after logging in ("/settings?x=1"), or "/" for anything else. */
-export function safeNext(value) {
+/** Where a member lands after logging in when no other page was asked for. */
+export const HOME = "/calendar";
+
+/** A same-origin path to go back to after logging in ("/settings?x=1"), or `fallback` for anything else. */
+export function safeNext(value, fallback = "/") {
   if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
-    return "/";
+    return fallback;
   }
   return value;
 }

@@ -2,13 +2,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { matchRoute, normalizePath, safeNext } from "../src/router.js";
+import { HOME, matchRoute, normalizePath, safeNext } from "../src/router.js";
 import { routes } from "../src/routes.js";
 
 describe("matchRoute", () => {
   it("finds every page of the SPA by its path", () => {
     for (const path of ["/", "/login", "/signup", "/forgot-password", "/reset-password", "/verify-email",
-      "/accept-invitation", "/settings", "/team"]) {
+      "/accept-invitation", "/settings", "/team", "/calendar", "/manage-booking"]) {
       const match = matchRoute(routes, path);
       assert.ok(match, path);
       assert.equal(match.route.path, path);
@@ -27,6 +27,20 @@ describe("matchRoute", () => {
     assert.equal(matchRoute(routes, "/team").route.role, "admin");
     assert.equal(matchRoute(routes, "/login").route.auth, undefined);
     assert.equal(matchRoute(routes, "/verify-email").route.guestOnly, undefined, "a link works signed in or not");
+  });
+
+  it("the booking page takes the business's slug; customers' pages need no session", () => {
+    const match = matchRoute(routes, "/book/demo-salon");
+    assert.equal(match.route.path, "/book/:slug");
+    assert.deepEqual(match.params, { slug: "demo-salon" });
+    for (const path of ["/book/demo-salon", "/manage-booking"]) {
+      const { route } = matchRoute(routes, path);
+      assert.equal(route.auth, undefined, path);
+      assert.equal(route.guestOnly, undefined, `${path}: a signed-in member may open it too`);
+      assert.equal(route.layout, "customer", path);
+    }
+    assert.equal(matchRoute(routes, "/book"), null);
+    assert.equal(matchRoute(routes, "/calendar").route.auth, true);
   });
 
   it("answers null for an unknown path (the app shows its not-found page)", () => {
@@ -57,5 +71,7 @@ describe("helpers", () => {
     assert.equal(safeNext("/\\evil.example"), "/");
     assert.equal(safeNext("https://evil.example"), "/");
     assert.equal(safeNext(null), "/");
+    assert.equal(safeNext(null, HOME), "/calendar", "members land on the calendar");
+    assert.equal(safeNext("//evil.example", HOME), "/calendar");
   });
 });

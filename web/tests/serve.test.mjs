@@ -56,7 +56,8 @@ describe("serve.mjs", () => {
   });
 
   it("falls back to index.html for SPA paths without an extension, query and all", async () => {
-    for (const path of ["/team", "/settings/", "/reset-password?token=abc.def", "/no/such/page"]) {
+    for (const path of ["/team", "/settings/", "/reset-password?token=abc.def", "/no/such/page", "/calendar?view=week&date=2027-03-28",
+      "/book/demo-salon", "/book/demo-salon?service=abc", "/manage-booking?token=abc.def"]) {
       const res = await get(path);
       assert.equal(res.status, 200, path);
       assert.match(res.body, /<div id="app">/, path);

@@ -3,7 +3,7 @@
 import { h, icon, ICONS } from "../dom.js";
 import { field, formAlert, onSubmit, passwordField, setAlert, setFieldError } from "../forms.js";
 import { browserTimeZone, currencyOptions, guessCurrency, timeZoneOptions } from "../options.js";
-import { safeNext } from "../router.js";
+import { HOME, safeNext } from "../router.js";
 
 const PASSWORD_HINT = "At least 10 characters. A short sentence is easy to remember and hard to guess.";
 
@@ -56,7 +56,7 @@ export function loginPage(ctx) {
   onSubmit(form, alert, async (data) => {
     await ctx.api.login(text(data, "email"), String(data.get("password")));
     ctx.forgetMe();
-    await ctx.navigate(safeNext(ctx.query.get("next")), { replace: true });
+    await ctx.navigate(safeNext(ctx.query.get("next"), HOME), { replace: true });
   }, { busyLabel: "Logging in…" });
   return h("div", { class: "page-auth" },
     heading("Welcome back", "Log in to manage your bookings, team and settings."),

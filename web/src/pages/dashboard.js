@@ -1,5 +1,5 @@
-// "/": the first screen after logging in. A placeholder until appointments exist: who you are, which
-// business and plan, and where to go next.
+// "/": the overview: who you are, which business and plan, and where to go next (the calendar is
+// where members land after logging in).
 import { h, icon, ICONS } from "../dom.js";
 import { daysUntil, formatDate, planLabel, roleAtLeast, roleDescription, roleLabel } from "../format.js";
 
@@ -68,11 +68,12 @@ export function dashboardPage(ctx) {
     h("div", { class: "columns" },
       h("section", { class: "card placeholder", "aria-labelledby": "today-title" },
         h("span", { class: "placeholder-icon", "aria-hidden": "true" }, icon(ICONS.calendar, { size: 32 })),
-        h("h2", { id: "today-title" }, "Your calendar will live here"),
+        h("h2", { id: "today-title" }, "Your calendar"),
         h("p", { class: "muted" },
-          "Appointments, services and staff schedules are on their way. Meanwhile, get your business ready for its first booking."),
+          "Every appointment by staff member, day or week, in your business's time zone. Confirm, move or cancel them there, and book new ones."),
         h("div", { class: "placeholder-actions" },
-          h("a", { href: "/settings", class: "btn btn-primary" }, admin ? "Set up booking rules" : "View business settings"),
+          h("a", { href: "/calendar", class: "btn btn-primary" }, "Open the calendar"),
+          h("a", { href: "/settings", class: "btn btn-secondary" }, admin ? "Set up booking rules" : "View business settings"),
           admin ? h("a", { href: "/team", class: "btn btn-secondary" }, "Invite your team") : null)),
       h("section", { class: "card", "aria-labelledby": "plan-title" },
         h("h2", { id: "plan-title", class: "card-title" }, `Included in ${planLabel(plan)}`),

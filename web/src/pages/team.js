@@ -4,16 +4,10 @@
 import { h, icon, ICONS } from "../dom.js";
 import { field, formAlert, onSubmit, setAlert, setFieldError } from "../forms.js";
 import { formatDate, ROLES, roleDescription, roleLabel } from "../format.js";
+import { newIdempotencyKey } from "../idempotency.js";
 
-/** A fresh Idempotency-Key for one submit (a retry of the same submit reuses it). */
-export function newIdempotencyKey(cryptoImpl = globalThis.crypto) {
-  if (cryptoImpl && typeof cryptoImpl.randomUUID === "function") return cryptoImpl.randomUUID();
-  const b = cryptoImpl.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const x = [...b].map((n) => n.toString(16).padStart(2, "0")).join("");
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
+// A fresh Idempotency-Key per submit; re-exported for the tests and older imports.
+export { newIdempotencyKey };
 
 /** The roles `callerRole` may give (only owners grant owner). */
 export function grantableRoles(callerRole) {
