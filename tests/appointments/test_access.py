@@ -125,3 +125,20 @@ def test_customer_history_lists_their_appointments_latest_first(client, team):
     assert {a["id"] for a in everyone["items"]} == {own["id"], other["id"], later["id"]}
     assert [a["id"] for a in theirs["items"]] == [own["id"]]
     error_of(call(client, "GET", f"/customers/{NOWHERE}/appointments", session=cal.owner), 404, "not_found")
+
+
+def test_another_business_cannot_book_a_series_with_this_business_ids(client, team):
+    cal, _, _, _, _ = team
+    intruder_cal = calendar(client)
+    payload = {"service_id": intruder_cal.service_id, "customer_id": cal.customer_id, "count": 3,
+               "start_at": intruder_cal.at(9, 10).isoformat()}
+
+    foreign_customer = call(client, "POST", "/appointments/recurring", payload, session=intruder_cal.owner)
+    foreign_service = call(client, "POST", "/appointments/recurring",
+                           {**payload, "service_id": cal.service_id, "customer_id": intruder_cal.customer_id},
+                           session=intruder_cal.owner)
+
+    assert body(foreign_customer)["error"]["details"]["fields"] == {"customer_id": "unknown customer"}
+    assert body(foreign_service)["error"]["details"]["fields"] == {"service_id": "unknown service"}
+    assert appointment_rows(intruder_cal.business_id) == []
+    assert len(appointment_rows(cal.business_id)) == 2
