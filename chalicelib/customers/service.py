@@ -60,6 +60,9 @@ WITH found AS (
      LIMIT :limit)
 SELECT {_COLUMNS} FROM customers WHERE id IN (SELECT id FROM found) ORDER BY name, id"""
 
+_BRIEFS = """-- the name and contact of some customers, for answers about other things that name them
+SELECT id, name, email, phone FROM customers WHERE id = ANY(CAST(:ids AS uuid[]))"""
+
 _INSERT = f"""-- a new customer; consent is given after, through record_consent, so its history starts with it
 INSERT INTO customers (business_id, name, email, phone, phone_normalized, tags, locale, preferred_channel)
 VALUES (:bid, :name, :email, :phone, :phone_normalized, CAST(:tags AS text[]), :locale, :preferred_channel)
@@ -198,6 +201,13 @@ def _phone_columns(phone: str | None) -> dict[str, str | None]:
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def briefs(tx: Tx, customer_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+    """Name and contact of each customer asked for, by id, in one statement (an erased one keeps its
+    placeholder name; one that is not found is left out)."""
+    rows = tx.all(_BRIEFS, ids=[str(i) for i in set(customer_ids)]) if customer_ids else []
+    return {r["id"]: {"id": str(r["id"]), "name": r["name"], "email": r["email"], "phone": r["phone"]} for r in rows}
 
 
 def customer_json(row: dict[str, Any]) -> dict[str, Any]:

@@ -68,3 +68,14 @@ def test_bad_queries_are_422_with_the_field(client, week, query, field):
     cal, _, _ = week
 
     assert field in invalid_fields(_list(client, cal, query))
+
+
+def test_each_appointment_names_its_customer(client, week):
+    cal, made, other = week
+    days = f"from={cal.at(8, 0).date()}&to={cal.at(8, 0).date()}"
+
+    items = body(_list(client, cal, days))["items"]
+    one = body(call(client, "GET", f"/appointments/{made[5]['id']}", session=cal.owner))
+
+    assert {a["customer"]["name"] for a in items} == {"Otto Other"}
+    assert one["customer"] == {"id": other, "name": "Otto Other", "email": items[0]["customer"]["email"], "phone": None}

@@ -422,7 +422,6 @@ export function createApi({
     listStaff: () => listAll("/staff", { include_inactive: true }),
     listServices: () => listAll("/services", { include_archived: true }),
     listLocations: () => listAll("/locations", { include_archived: true }),
-    listCustomers: () => listAll("/customers"),
     searchCustomers: (q, limit = 10) => get("/customers", { query: { q, limit } }),
     getCustomer: (customerId) => get(`/customers/${enc(customerId)}`),
     listAppointments: (from, to, filters = {}) => listAll("/appointments", { from, to, ...filters }),

@@ -1,10 +1,9 @@
 // What the calendar needs from the API, and the names behind the ids an appointment carries. Takes the
 // API client as an argument, so it runs under node with a fake one.
 //
-// Appointments name their service, staff, location and customer by id only. Services, staff and
-// locations are small lists, read once. Customers can be many and GET /customers/{id} is one request
-// each: the whole list is read once (GET /customers?limit=200, page after page) and the few ids it
-// did not hold (booked since) are then fetched one by one.
+// Appointments name their service, staff and location by id: those are small lists, read once. The
+// member routes embed the customer (`customer: {id, name, email, phone}`), which is remembered; an
+// appointment without one (an older answer) has its customer fetched, a few at most.
 
 /** At most this many customers are fetched one by one for one view; the rest show as "Customer". */
 export const MAX_CUSTOMER_LOOKUPS = 25;
@@ -25,15 +24,14 @@ export function createCalendarData(api) {
   const missing = new Set(); // customer ids that could not be read (erased, or not visible)
 
   async function loadReference() {
-    const [business, staff, services, locations, customers] = await Promise.all([
-      api.getBusiness(), api.listStaff(), api.listServices(), api.listLocations(), api.listCustomers(),
+    const [business, staff, services, locations] = await Promise.all([
+      api.getBusiness(), api.listStaff(), api.listServices(), api.listLocations(),
     ]);
     ref.business = business;
     ref.staff = [...staff].sort((a, b) => String(a.name).localeCompare(String(b.name)));
     ref.staffById = byId(staff);
     ref.services = byId(services);
     ref.locations = byId(locations);
-    ref.customers = byId(customers);
     return ref;
   }
 
@@ -55,6 +53,7 @@ export function createCalendarData(api) {
   /** Every appointment starting on the local dates from..to (inclusive), with their customers known. */
   async function loadRange(from, to, filters = {}) {
     const appointments = await api.listAppointments(from, to, filters);
+    appointments.forEach((a) => remember(a.customer));
     await fillCustomers(appointments);
     return appointments;
   }

@@ -109,18 +109,17 @@ describe("calendar calls", () => {
     assert.equal(calls[2].headers["Idempotency-Key"], "key-1");
   });
 
-  it("reads the names once and fetches only the customers the list did not hold", async () => {
+  it("reads the names once, takes customers from the appointments, fetches only those missing", async () => {
     const { api, calls } = setup((call) => {
       switch (call.path) {
         case "/business": return json(200, { time_zone: "Europe/London" });
         case "/staff": return json(200, { items: [{ id: "s2", name: "Zoe", user_id: "u2" }, { id: "s1", name: "Ann", user_id: null }], next_cursor: null });
         case "/services": return json(200, { items: [{ id: "sv", name: "Cut" }], next_cursor: null });
         case "/locations": return json(200, { items: [{ id: "l", name: "Soho" }], next_cursor: null });
-        case "/customers": return json(200, { items: [{ id: "c1", name: "Cleo" }], next_cursor: null });
         case "/customers/c2": return json(200, { id: "c2", name: "New Customer" });
         case "/customers/c3": return json(404, { error: { code: "not_found", message: "No such customer.", details: {} } });
         case "/appointments": return json(200, { items: [
-          { id: "a1", customer_id: "c1", staff_id: "s1", service_id: "sv" },
+          { id: "a1", customer_id: "c1", customer: { id: "c1", name: "Cleo" }, staff_id: "s1", service_id: "sv" },
           { id: "a2", customer_id: "c2", staff_id: "s2", service_id: "gone" },
           { id: "a3", customer_id: "c3", staff_id: "s9", service_id: "sv" },
           { id: "a4", customer_id: "c2", staff_id: "s1", service_id: "sv" }], next_cursor: null });
@@ -133,7 +132,9 @@ describe("calendar calls", () => {
     assert.equal(calls.find((c) => c.path === "/staff").query.get("include_inactive"), "true");
     assert.equal(calls.find((c) => c.path === "/services").query.get("include_archived"), "true");
     await data.loadRange("2027-03-28", "2027-03-28");
+    assert.equal(calls.filter((c) => c.path === "/customers").length, 0, "no customer list");
     assert.deepEqual(calls.filter((c) => c.path.startsWith("/customers/")).map((c) => c.path).sort(), ["/customers/c2", "/customers/c3"]);
+    assert.equal(data.names.customer("c1"), "Cleo");
     assert.equal(data.names.customer("c2"), "New Customer");
     assert.equal(data.names.customer("c3"), "Customer");
     assert.equal(data.names.service("gone"), "Service");
