@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -13,7 +13,7 @@ from chalicelib.booking import service
 from chalicelib.core import idempotency, rate_limit
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.validate import Email, Name, Struct
+from chalicelib.core.validate import Email, Name, Struct, TimeZone
 from chalicelib.customers.service import Phone
 
 bp = Blueprint(__name__)
@@ -40,6 +40,12 @@ class PublicBooking(Struct, kw_only=True):
     customer: Customer
     consent: Consent
     notes: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+
+
+class MoveSlotsQuery(Struct, kw_only=True):
+    from_: date = msgspec.field(name="from")
+    to: date
+    tz: TimeZone | None = None
 
 
 class ManageCancel(Struct, kw_only=True):
@@ -96,6 +102,12 @@ def create_public_booking(slug: str, body: PublicBooking) -> Any:
           summary="The booking behind a manage link, and whether it may still be cancelled or moved")
 def managed_booking(token: str) -> Any:
     return service.managed(token, client=_client())
+
+
+@endpoint(bp, "/public/bookings/{token}/availability", "GET", query=MoveSlotsQuery, public=True, tag="public",
+          summary="Times this booking could move to (same service, staff member and place; its own time free)")
+def managed_booking_slots(token: str, query: MoveSlotsQuery) -> Any:
+    return service.move_slots(token, client=_client(), start_date=query.from_, end_date=query.to, tz=query.tz)
 
 
 @endpoint(bp, "/public/bookings/{token}/cancel", "POST", body=ManageCancel, public=True, tag="public",

@@ -137,6 +137,22 @@ def managed(token: str, *, client: str) -> dict[str, Any]:
     return {**found, **_names(UUID(found["business_id"]), found["appointment"])}
 
 
+def move_slots(token: str, *, client: str, start_date: date, end_date: date, tz: str | None) -> dict[str, Any]:
+    """Times the booking behind a manage link could move to: same service, staff member and place,
+    its own current time not standing in the way."""
+    _read(client)
+    target = appointments.link_target(token)
+    if target is None:
+        raise NotFound("booking")
+    business_id, appointment_id = target
+    with db.tenant_tx(business_id) as tx:
+        row = appointments.read(tx, appointment_id)
+    assert row is not None
+    return availability.find(business_id, service_id=row["service_id"], staff_id=row["staff_id"],
+                             location_id=row["location_id"], start_date=start_date, end_date=end_date, tz=tz,
+                             public=True, exclude_appointment=appointment_id)
+
+
 def cancel(token: str, *, client: str, reason: str | None) -> dict[str, Any]:
     rate_limit.hit((rate_limit.MANAGE_ACTIONS_PER_ADDRESS, client))
     return {"appointment": appointments.cancel_by_link(token, reason=reason)}

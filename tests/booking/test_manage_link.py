@@ -222,3 +222,22 @@ def test_a_bad_reschedule_body_names_its_field(client):
     long_reason = manage(client, answer["manage_token"], "cancel", {"reason": "x" * 501})
     assert "reason" in error_of(long_reason, 422, "validation_failed")["details"]["fields"]
     assert appointment_row(cal, answer["appointment"]["id"])["status"] == "confirmed"
+
+
+def test_the_link_lists_times_to_move_to_with_its_own_time_free(client):
+    cal = calendar(client, staff=2)
+    answer = online(client, cal, 10, staff_id=cal.staff_ids[0])
+    booked(client, cal, cal.at(DAY, 13), staff_id=cal.staff_ids[0])
+    day = cal.at(DAY, 0).date()
+
+    response = call(client, "GET", f"/public/bookings/{answer['manage_token']}/availability?from={day}&to={day}")
+
+    assert response.status_code == 200, response.body
+    assert {s["staff_id"] for s in body(response)["slots"]} == {cal.staff_ids[0]}
+    times = clock(response)
+    assert "10:15" in times and "09:30" in times  # overlapping its own time: offered
+    assert "13:00" not in times and "12:30" not in times  # overlapping another booking: not
+    error_of(call(client, "GET", f"/public/bookings/{uuid.uuid4()}.nope/availability?from={day}&to={day}"),
+             404, "not_found")
+    assert "to" in body(call(client, "GET", f"/public/bookings/{answer['manage_token']}/availability?from={day}"))[
+        "error"]["details"]["fields"]

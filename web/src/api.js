@@ -438,6 +438,8 @@ export function createApi({
     publicBook: (slug, body, idempotencyKey) =>
       post(`/public/${enc(slug)}/bookings`, body, { ...pub, ...withKey(idempotencyKey) }),
     managedBooking: (token) => get(`/public/bookings/${enc(token)}`, pub),
+    /** Times the booking could move to: same service, staff and place, its own time left free. */
+    managedBookingSlots: (token, query) => get(`/public/bookings/${enc(token)}/availability`, { ...pub, query }),
     cancelManaged: (token, reason) => post(`/public/bookings/${enc(token)}/cancel`, { reason: reason || null }, pub),
     rescheduleManaged: (token, startAt) => post(`/public/bookings/${enc(token)}/reschedule`, { start_at: startAt }, pub),
   };

@@ -169,18 +169,17 @@ export function managePage(ctx) {
 
   function showReschedule(managed, tz, policy, panel) {
     setAlert(alert, null);
-    const a = managed.appointment;
-    const slug = (profile && profile.business.slug) || managed.business.slug;
     const local = formAlert();
     const today = todayIn(tz);
     const chosen = h("p", { class: "appt-choice", "aria-live": "polite" }, "Choose a new time.");
     const move = h("button", { type: "button", class: "btn btn-primary", disabled: true }, "Move my booking");
     const picker = slotPicker({
       today, lastDay: lastBookableDay(today, policy.max_advance_days), size: WINDOW_DAYS, locale, label: "Free times",
-      // The same staff member and place: the API keeps both when a customer moves a booking.
+      // The same staff member and place (the API keeps both when a customer moves a booking), with the
+      // booking's own time free, so a move by less than its length is offered too.
       load: async (from, to) => {
         try {
-          return await ctx.api.publicAvailability(slug, { service_id: a.service_id, staff_id: a.staff_id, location_id: a.location_id, from, to });
+          return await ctx.api.managedBookingSlots(token, { from, to });
         } catch (err) {
           if (err.status === 422) throw new Error("This service can't be booked online any more. Please contact the business to change the time.");
           throw err;
