@@ -659,6 +659,8 @@ def book_series(caller: Caller, booking: Booking, *, customer_id: UUID, every_we
                                "time_zone": zone.key}))
         for start in starts:
             occurrence = Booking(**{**booking.__dict__, "start_at": start})
+            # Each occurrence queues like a single booking of that start would (a group's last seat).
+            tx.lock(_lock_key(caller.business_id, booking.service_id, start))
             tx.execute("SAVEPOINT occurrence")
             try:
                 choice = _decide(tx, caller.business_id, occurrence, public=False)

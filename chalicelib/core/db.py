@@ -52,6 +52,9 @@ SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid
          WHERE business_id = NULLIF(:bid, '')::uuid AND user_id = NULLIF(:member, '')::uuid) AS member_role,
        CASE WHEN :lock <> '' THEN (SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))) END"""
 
+_LOCK = """-- queue behind any other transaction working on the same thing (held until this one ends)
+SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))"""
+
 _INTEGRITY_CLASS = "23"
 _STATEMENT_TIMEOUT = "57014"
 
@@ -130,6 +133,11 @@ class Tx:
                                  "member": str(member.user_id) if member else "", "lock": lock})
         if member is not None:
             member.check(row[0][3])
+
+    def lock(self, name: str) -> None:
+        """Take the transaction-level advisory lock ``name`` now (as ``scope(lock=...)`` does in its
+        round trip): for a transaction that works on several things in turn."""
+        self._run(_LOCK, {"lock": name})
 
     def _run(self, sql: str, params: dict[str, Any]) -> list[list[Any]]:
         try:

@@ -121,3 +121,20 @@ def test_the_last_seat_of_a_group_session_goes_to_one_request(client):
     assert outcomes == {"ok": 1, "slot_taken": THREADS - 1}
     seats = rows(cal.business_id, "SELECT count(*) AS n FROM appointments WHERE status <> 'cancelled'")
     assert seats == [{"n": 5}]
+
+
+def test_series_racing_for_the_last_seats_never_overfill_a_session(client):
+    cal = calendar(client, capacity=2)
+    first, second = cal.at(7, 10), cal.at(14, 10)
+    booked(client, cal, first)
+    booked(client, cal, second)
+    people = _customers(cal, 20)
+    booking = Booking(service_id=UUID(cal.service_id), start_at=first, staff_id=UUID(cal.staff_ids[0]))
+
+    outcomes = _race(lambda n: service.book_series(_owner(cal), booking, customer_id=people[n], every_weeks=1,
+                                                   count=2), threads=20)
+
+    assert outcomes == {"ok": 20}  # a series books what fits and reports the rest
+    seats = rows(cal.business_id, "SELECT start_at, count(*) AS n FROM appointments WHERE status <> 'cancelled' "
+                 "GROUP BY start_at ORDER BY start_at")
+    assert [(r["start_at"], r["n"]) for r in seats] == [(first, 2), (second, 2)]
