@@ -33,7 +33,7 @@ Run from the project root: ``.venv/bin/python bench/scale.py [--reload] [--busin
 """
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import sys
 import threading
@@ -167,7 +167,7 @@ def big_database(*, reload: bool, businesses: int, appointments: int) -> None:
 # --- EXPLAIN ---------------------------------------------------------------------------------------
 
 class _RolledBack(Exception):
-    pass
+    """Raised to leave a transaction rolled back (EXPLAIN ANALYZE really runs the insert)."""
 
 
 def explain_read(scenario: availability_bench.Scenario, staff_id: str | None) -> list[str]:
@@ -188,23 +188,20 @@ def explain_insert(scenario: booking_bench.Scenario) -> list[str]:
     business = scenario.business
     bid, user_id, appointment_id = UUID(business.business_id), UUID(business.user_id), uuid.uuid4()
     lines: list[str] = []
-    try:
-        with db.tenant_tx(bid) as tx:
-            choice = availability.decide(tx, bid, service_id=UUID(business.service_id), staff_id=UUID(staff_id),
-                                         location_id=None, start_at=datetime.fromisoformat(start_at), public=False)
-            values = {"status": "confirmed", "start_at": choice.start_at, "end_at": choice.end_at,
-                      "staff_id": choice.staff_id, "location_id": choice.location_id,
-                      "service_id": UUID(business.service_id), "customer_id": UUID(business.customer_ids[0]),
-                      "price_minor": choice.price_minor, "notes": None, "internal_notes": None, "cancel_reason": None}
-            rows = tx.all("EXPLAIN (ANALYZE, BUFFERS) " + appointments._INSERT, id=appointment_id, bid=bid,
-                          series_id=None, occupied_from=choice.occupied_from, occupied_until=choice.occupied_until,
-                          session_key=str(appointment_id), currency=choice.currency, source="staff",
-                          created_by=user_id, actor_type="user", actor_id=user_id,
-                          after=json.dumps(values, default=str), **values)
-            lines = [r["QUERY PLAN"] for r in rows]
-            raise _RolledBack
-    except _RolledBack:
-        pass
+    with contextlib.suppress(_RolledBack), db.tenant_tx(bid) as tx:
+        choice = availability.decide(tx, bid, service_id=UUID(business.service_id), staff_id=UUID(staff_id),
+                                     location_id=None, start_at=datetime.fromisoformat(start_at), public=False)
+        values = {"status": "confirmed", "start_at": choice.start_at, "end_at": choice.end_at,
+                  "staff_id": choice.staff_id, "location_id": choice.location_id,
+                  "service_id": UUID(business.service_id), "customer_id": UUID(business.customer_ids[0]),
+                  "price_minor": choice.price_minor, "notes": None, "internal_notes": None, "cancel_reason": None}
+        rows = tx.all("EXPLAIN (ANALYZE, BUFFERS) " + appointments._INSERT, id=appointment_id, bid=bid,
+                      series_id=None, occupied_from=choice.occupied_from, occupied_until=choice.occupied_until,
+                      session_key=str(appointment_id), currency=choice.currency, source="staff",
+                      created_by=user_id, actor_type="user", actor_id=user_id,
+                      after=appointments.as_json(values), **values)
+        lines = [r["QUERY PLAN"] for r in rows]
+        raise _RolledBack
     return lines
 
 

@@ -14,11 +14,13 @@ Staff-role members see and change only the appointments of their own staff profi
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -34,6 +36,8 @@ from chalicelib.customers import service as customers
 from chalicelib.locations import service as locations
 from chalicelib.notifications import outbox
 from chalicelib.staff import service as staff
+
+T = TypeVar("T")
 
 ACTIVE = ("pending", "confirmed")
 # action -> (the statuses it may start from, the status it leads to, the outbox topic)
@@ -139,8 +143,12 @@ SELECT {_COLUMNS} FROM appointments
 _ADD_LINK = """-- a manage link for the customer; only the hash of its secret is kept
 INSERT INTO booking_links (token_hash, business_id, appointment_id) VALUES (:hash, :bid, :id)"""
 
-_BY_LINK = """-- the appointment a manage link points at
-SELECT appointment_id FROM booking_links WHERE token_hash = :hash"""
+_BY_LINK = f"""-- the appointment a manage link points at
+SELECT {_COLUMNS} FROM appointments
+ WHERE id = (SELECT appointment_id FROM booking_links WHERE token_hash = :hash)"""
+
+_LOCK_BY_LINK = f"""{_BY_LINK}
+   FOR UPDATE"""
 
 
 class SlotTaken(Conflict):
@@ -217,11 +225,11 @@ def appointment_json(row: dict[str, Any], *, internal: bool = True) -> dict[str,
     return answer
 
 
-def _with_customers(tx: Tx, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Members' answers name the customer (one statement for a whole page), so a calendar needs no
-    request per appointment."""
+def _naming_customers(tx: Tx, rows: list[dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A serialiser for members' answers that names each row's customer: one statement for a whole
+    page, so a calendar needs no request per appointment."""
     people = customers.briefs(tx, [r["customer_id"] for r in rows])
-    return [{**appointment_json(r), "customer": people.get(r["customer_id"])} for r in rows]
+    return lambda row: {**appointment_json(row), "customer": people.get(row["customer_id"])}
 
 
 def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
@@ -237,8 +245,9 @@ def _plain(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-def _json(value: Any) -> str:
-    """JSON for history and series rows: times as ISO 8601 with their offset, like the API."""
+def as_json(value: Any) -> str:
+    """JSON for history and series rows (and whoever writes them too): times as ISO 8601 with their
+    offset, like the API."""
     return json.dumps(value, default=_plain)
 
 
@@ -305,7 +314,7 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
                      occupied_from=choice.occupied_from, occupied_until=choice.occupied_until,
                      session_key=choice.session_key or str(appointment_id), currency=choice.currency, source=source,
                      created_by=actor.id if actor.kind == "user" else None, actor_type=actor.kind, actor_id=actor.id,
-                     after=_json(values), **values)
+                     after=as_json(values), **values)
     except ConstraintViolated as e:
         if e.name == "appointments_no_overlap":
             raise SlotTaken() from e
@@ -317,16 +326,12 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
     return row
 
 
-def _with_retries(book_once: Any, booking: Booking) -> Any:
+def _with_retries(book_once: Callable[[], T], booking: Booking) -> T:
     """Run ``book_once`` again when "any staff" lost its pick to an overlapping booking."""
-    attempts = ANY_STAFF_ATTEMPTS if booking.staff_id is None else 1
-    for attempt in range(attempts):
-        try:
+    for _ in range(ANY_STAFF_ATTEMPTS - 1 if booking.staff_id is None else 0):
+        with contextlib.suppress(SlotTaken):
             return book_once()
-        except SlotTaken:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
+    return book_once()
 
 
 def book(caller: Caller, booking: Booking, *, customer_id: UUID) -> dict[str, Any]:
@@ -383,15 +388,21 @@ def add_link(tx: Tx, business_id: UUID, appointment_id: UUID) -> str:
     return token
 
 
-def link_target(token: str) -> tuple[UUID, UUID] | None:
-    """The business and appointment a manage link points at, or None."""
+def link_business(token: str) -> UUID:
+    """The business a manage link belongs to (its prefix, not secret), or 404."""
     try:
-        business_id = UUID(security.token_prefix(token))
+        return UUID(security.token_prefix(token))
     except ValueError:
-        return None
-    with db.tenant_tx(business_id) as tx:
-        appointment_id = tx.value(_BY_LINK, hash=security.hash_token(token))
-    return (business_id, appointment_id) if appointment_id else None
+        raise NotFound("booking") from None
+
+
+def linked(tx: Tx, token: str, *, lock: bool = False) -> dict[str, Any]:
+    """Inside the link's business: the appointment a manage link points at (held for a change when
+    ``lock``), or 404."""
+    row = tx.one(_LOCK_BY_LINK if lock else _BY_LINK, hash=security.hash_token(token))
+    if row is None:
+        raise NotFound("booking")
+    return row
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -399,7 +410,7 @@ def link_target(token: str) -> tuple[UUID, UUID] | None:
 def get(caller: Caller, appointment_id: UUID) -> dict[str, Any]:
     with db.tenant_tx(caller.business_id) as tx:
         row = _visible(tx, tx.one(_GET, id=appointment_id), caller)
-        return _with_customers(tx, [row])[0]
+        return _naming_customers(tx, [row])(row)
 
 
 def read(tx: Tx, appointment_id: UUID) -> dict[str, Any] | None:
@@ -441,9 +452,8 @@ def list_range(caller: Caller, *, start_date: date, end_date: date, tz: str | No
         rows = tx.all(_LIST, since=since, until=until, staff_id=staff_id, location_id=location_id,
                       customer_id=customer_id, statuses=statuses, after_at=after[0] if after else None,
                       after_id=after[1] if after else None, limit=limit + 1)
-        answer = page(rows, limit, lambda r: (r["start_at"].isoformat(), str(r["id"])), dict)
-        answer["items"] = _with_customers(tx, answer["items"])
-    return answer
+        serialise = _naming_customers(tx, rows[:limit])
+    return page(rows, limit, lambda r: (r["start_at"].isoformat(), str(r["id"])), serialise)
 
 
 def of_customer(caller: Caller, customer_id: UUID, *, limit: int, cursor: str | None) -> dict[str, Any]:
@@ -470,7 +480,7 @@ def _record(tx: Tx, business_id: UUID, before: dict[str, Any], after: dict[str, 
             actor: Actor) -> None:
     old, new = _changed(_snapshot(before), _snapshot(after))
     tx.execute(_HISTORY, bid=business_id, id=after["id"], action=action, actor_type=actor.kind, actor_id=actor.id,
-               before=_json(old), after=_json(new))
+               before=as_json(old), after=as_json(new))
 
 
 def _check_version(row: dict[str, Any], expected: int | None) -> None:
@@ -577,34 +587,21 @@ def _policy(tx: Tx, business_id: UUID) -> dict[str, Any]:
     return found["booking_policy"]
 
 
-def _linked(token: str) -> tuple[UUID, UUID]:
-    target = link_target(token)
-    if target is None:
-        raise NotFound("booking")
-    return target
-
-
-def by_link(token: str) -> dict[str, Any]:
-    """The booking behind a manage link, with what the customer may still do."""
-    business_id, appointment_id = _linked(token)
-    with db.tenant_tx(business_id) as tx:
-        row = tx.one(_GET, id=appointment_id)
-        policy = _policy(tx, business_id)
-    assert row is not None
+def link_view(row: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+    """A booking as its customer sees it, with what they may still do under the business's cut-offs."""
     moment = datetime.now(timezone.utc)
     active = row["status"] in ACTIVE
-    return {"appointment": appointment_json(row, internal=False), "business_id": str(business_id),
-            "can_cancel": active and moment <= row["start_at"] - timedelta(minutes=policy["cancel_cutoff_min"]),
-            "can_reschedule": active and moment <= row["start_at"] - timedelta(minutes=policy["reschedule_cutoff_min"]),
-            "cancel_until": _iso(row["start_at"] - timedelta(minutes=policy["cancel_cutoff_min"])),
-            "reschedule_until": _iso(row["start_at"] - timedelta(minutes=policy["reschedule_cutoff_min"]))}
+    cancel_until = row["start_at"] - timedelta(minutes=policy["cancel_cutoff_min"])
+    reschedule_until = row["start_at"] - timedelta(minutes=policy["reschedule_cutoff_min"])
+    return {"appointment": appointment_json(row, internal=False),
+            "can_cancel": active and moment <= cancel_until, "can_reschedule": active and moment <= reschedule_until,
+            "cancel_until": _iso(cancel_until), "reschedule_until": _iso(reschedule_until)}
 
 
 def cancel_by_link(token: str, *, reason: str | None) -> dict[str, Any]:
-    business_id, appointment_id = _linked(token)
+    business_id = link_business(token)
     with db.tenant_tx(business_id) as tx:
-        row = tx.one(_LOCK, id=appointment_id)
-        assert row is not None
+        row = linked(tx, token, lock=True)
         if row["status"] not in ACTIVE:
             raise InvalidTransition(details={"status": row["status"], "action": "cancel"})
         _cutoff(row, _policy(tx, business_id)["cancel_cutoff_min"])
@@ -615,13 +612,11 @@ def cancel_by_link(token: str, *, reason: str | None) -> dict[str, Any]:
 
 def reschedule_by_link(token: str, *, start_at: datetime) -> dict[str, Any]:
     """Move to another time with the same staff member, inside the business's cut-off."""
-    business_id, appointment_id = _linked(token)
+    business_id = link_business(token)
     with db.tenant_tx(business_id) as tx:
-        row = tx.one(_GET, id=appointment_id)
-    assert row is not None
-    with db.tenant_tx(business_id, lock=_lock_key(business_id, row["service_id"], start_at)) as tx:
-        row = tx.one(_LOCK, id=appointment_id)
-        assert row is not None
+        service_id = linked(tx, token)["service_id"]
+    with db.tenant_tx(business_id, lock=_lock_key(business_id, service_id, start_at)) as tx:
+        row = linked(tx, token, lock=True)
         if row["status"] not in ACTIVE:
             raise InvalidTransition(details={"status": row["status"], "action": "reschedule"})
         _cutoff(row, _policy(tx, business_id)["reschedule_cutoff_min"])
@@ -655,7 +650,7 @@ def book_series(caller: Caller, booking: Booking, *, customer_id: UUID, every_we
         zone = ZoneInfo(place["time_zone"] if place else _business_zone(tx, caller.business_id))
         starts = _occurrences(booking.start_at, zone, every_weeks=every_weeks, count=count)
         tx.execute(_NEW_SERIES, id=series_id, bid=caller.business_id,
-                   rule=_json({"every_weeks": every_weeks, "count": count, "first_start_at": starts[0],
+                   rule=as_json({"every_weeks": every_weeks, "count": count, "first_start_at": starts[0],
                                "time_zone": zone.key}))
         for start in starts:
             occurrence = Booking(**{**booking.__dict__, "start_at": start})

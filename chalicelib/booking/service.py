@@ -116,41 +116,36 @@ def book(slug: str, booking: Booking, customer: CustomerDetails, *, client: str,
                            redact=_without_token, restore=lambda body: _with_new_token(business_id, body))
 
 
-def _names(business_id: UUID, row: dict[str, Any]) -> dict[str, Any]:
-    with db.tenant_tx(business_id) as tx:
-        offered = services.get(tx, UUID(row["service_id"]))
-        person = staff.get(tx, UUID(row["staff_id"]))
-        place = locations.get(tx, UUID(row["location_id"]))
-        owner = business.get(tx, business_id)
-    return {"business": {k: owner[k] for k in ("name", "slug", "time_zone", "contact")} if owner else None,
-            "service": {"id": row["service_id"], "name": offered["name"] if offered else None},
-            "staff": {"id": row["staff_id"], "name": person["name"] if person else None},
-            "location": {"id": row["location_id"], "name": place["name"] if place else None,
-                         "address": place["address"] if place else None,
-                         "time_zone": place["time_zone"] if place else None}}
-
-
 def managed(token: str, *, client: str) -> dict[str, Any]:
     """The booking behind a manage link, what it is for and what the customer may still do."""
     _read(client)
-    found = appointments.by_link(token)
-    return {**found, **_names(UUID(found["business_id"]), found["appointment"])}
+    business_id = appointments.link_business(token)
+    with db.tenant_tx(business_id) as tx:
+        row = appointments.linked(tx, token)
+        owner = business.get(tx, business_id)
+        offered = services.get(tx, row["service_id"])
+        person = staff.get(tx, row["staff_id"])
+        place = locations.get(tx, row["location_id"])
+    assert owner is not None  # the link's row exists, so its business does
+    return {**appointments.link_view(row, owner["booking_policy"]), "business_id": str(business_id),
+            "business": {k: owner[k] for k in ("name", "slug", "time_zone", "contact")},
+            "service": {"id": str(row["service_id"]), "name": offered["name"] if offered else None},
+            "staff": {"id": str(row["staff_id"]), "name": person["name"] if person else None},
+            "location": {"id": str(row["location_id"]), "name": place["name"] if place else None,
+                         "address": place["address"] if place else None,
+                         "time_zone": place["time_zone"] if place else None}}
 
 
 def move_slots(token: str, *, client: str, start_date: date, end_date: date, tz: str | None) -> dict[str, Any]:
     """Times the booking behind a manage link could move to: same service, staff member and place,
     its own current time not standing in the way."""
     _read(client)
-    target = appointments.link_target(token)
-    if target is None:
-        raise NotFound("booking")
-    business_id, appointment_id = target
+    business_id = appointments.link_business(token)
     with db.tenant_tx(business_id) as tx:
-        row = appointments.read(tx, appointment_id)
-    assert row is not None
+        row = appointments.linked(tx, token)
     return availability.find(business_id, service_id=row["service_id"], staff_id=row["staff_id"],
                              location_id=row["location_id"], start_date=start_date, end_date=end_date, tz=tz,
-                             public=True, exclude_appointment=appointment_id)
+                             public=True, exclude_appointment=row["id"])
 
 
 def cancel(token: str, *, client: str, reason: str | None) -> dict[str, Any]:

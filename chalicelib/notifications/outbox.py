@@ -6,7 +6,6 @@ Owns ``outbox``.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,9 +17,6 @@ VALUES (:bid, :topic, :aggregate_id, CAST(:payload AS jsonb))"""
 
 
 def add(tx: Tx, business_id: UUID, topic: str, *, aggregate_id: UUID, payload: dict[str, Any]) -> None:
+    """``payload`` is plain JSON already (ids and times as the API writes them)."""
     tx.execute(_ADD, bid=business_id, topic=topic, aggregate_id=aggregate_id,
-               payload=json.dumps(payload, default=_plain))
-
-
-def _plain(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime) else str(value)
+               payload=json.dumps(payload))

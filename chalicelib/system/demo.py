@@ -15,7 +15,6 @@ Everything is made only with a new business: loading again changes nothing.
 """
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from dataclasses import dataclass
@@ -431,8 +430,8 @@ def _write_past(demo: Demo, visits: list[Visit], rng: random.Random, now: dateti
         rows.append(row)
         history.extend(changes)
     with db.tenant_tx(demo.caller.business_id) as tx:
-        tx.execute(_PAST, bid=demo.caller.business_id, currency="GBP", rows=json.dumps(rows, default=str))
-        tx.execute(_PAST_HISTORY, bid=demo.caller.business_id, rows=json.dumps(history, default=str))
+        tx.execute(_PAST, bid=demo.caller.business_id, currency="GBP", rows=appointments.as_json(rows))
+        tx.execute(_PAST_HISTORY, bid=demo.caller.business_id, rows=appointments.as_json(history))
 
 
 def _book(demo: Demo, visits: list[Visit], rng: random.Random) -> list[dict[str, Any]]:

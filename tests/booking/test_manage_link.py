@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib.core.security import hash_token
 from tests.api import body, call
-from tests.appointments.helpers import booked, calendar
+from tests.appointments.helpers import booked, calendar, outbox_topics
 from tests.booking.helpers import booked_online, booking_body, clock, grid, manage, patch_policy, slots, slug_of, stored
 from tests.checks import error_of, rows
 
@@ -27,12 +27,6 @@ def appointment_row(cal, appointment_id: str) -> dict[str, Any]:
 def history(cal, appointment_id: str) -> list[dict[str, Any]]:
     return rows(cal.business_id, "SELECT action, actor_type, actor_id, before, after FROM appointment_history "
                 "WHERE appointment_id = CAST(:id AS uuid) ORDER BY id", id=appointment_id)
-
-
-def topics(cal, appointment_id: str) -> list[str]:
-    found = rows(cal.business_id, "SELECT topic FROM outbox WHERE aggregate_id = CAST(:id AS uuid) ORDER BY created_at",
-                 id=appointment_id)
-    return [r["topic"] for r in found]
 
 
 def test_the_link_shows_the_booking_with_names_and_what_may_still_be_done(client):
@@ -103,7 +97,7 @@ def test_the_customer_cancels_inside_the_cutoff(client):
     last = history(cal, appointment_id)[-1]
     assert (last["action"], last["actor_type"], str(last["actor_id"])) == ("cancel", "customer", customer_id)
     assert last["after"]["status"] == "cancelled"
-    assert topics(cal, appointment_id) == ["appointment.created", "appointment.cancelled"]
+    assert outbox_topics(cal.business_id, appointment_id) == ["appointment.created", "appointment.cancelled"]
     found = body(manage(client, answer["manage_token"]))
     assert (found["appointment"]["status"], found["can_cancel"], found["can_reschedule"]) == ("cancelled", False, False)
     # The time is free again.
