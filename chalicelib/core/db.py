@@ -26,6 +26,7 @@ from uuid import UUID
 import pg8000.native
 from pg8000.exceptions import DatabaseError, InterfaceError
 
+from chalicelib.core import log
 from chalicelib.core.errors import ServiceUnavailable
 from chalicelib.core.settings import settings
 
@@ -43,11 +44,12 @@ class QueryTimeout(ServiceUnavailable):
     code, message = "query_timeout", "The database took too long to answer."
 
 
-_SCOPE = """-- this transaction's tenant, user and statement timeout; and the acting member's role now
+_SCOPE = """-- this transaction's tenant, user, background-job scope and statement timeout; and the acting
+-- member's role now
 -- (an access token keeps the role it was issued with; a member removed or demoted since must not act);
 -- and, when asked, a lock that queues transactions working on the same thing (held until the end)
 SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid, true),
-       set_config('statement_timeout', :timeout, true),
+       set_config('app.jobs', :jobs, true), set_config('statement_timeout', :timeout, true),
        (SELECT role FROM memberships
          WHERE business_id = NULLIF(:bid, '')::uuid AND user_id = NULLIF(:member, '')::uuid) AS member_role,
        CASE WHEN :lock <> '' THEN (SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))) END"""
@@ -113,8 +115,15 @@ class Tx:
     def __init__(self, conn: pg8000.native.Connection) -> None:
         self._conn = conn
         self._last: Any = None
+        self._after_commit: dict[Callable[[list[Any]], None], list[Any]] = {}
 
-    def scope(self, business_id: UUID | str | None, *, user_id: UUID | str | None = None, lock: str = "") -> None:
+    def after_commit(self, action: Callable[[list[Any]], None], item: Any) -> None:
+        """Once this transaction has committed, call ``action`` with every item registered for it here,
+        in order (one call per action, however many items). Not called when it rolls back."""
+        self._after_commit.setdefault(action, []).append(item)
+
+    def scope(self, business_id: UUID | str | None, *, user_id: UUID | str | None = None, lock: str = "",
+              jobs: bool = False) -> None:
         """Point row-level security at a tenant (and/or a user's own rows in every tenant) for the rest
         of this transaction; also sets its statement timeout. All transaction-local, so nothing
         outlives the transaction on a reused (or proxied) connection.
@@ -124,15 +133,19 @@ class Tx:
 
         ``lock`` names a transaction-level advisory lock taken in the same round trip: the
         transaction waits for any other holding it, and every read after sees what that one
-        committed."""
+        committed.
+
+        ``jobs`` opens the background jobs' tables (outbox, reminders, deliveries, dead letters) of
+        every tenant to this transaction; nothing else."""
         acting = _acting.get()
         member = acting if acting is not None and business_id is not None \
             and str(acting.business_id) == str(business_id) else None
         row = self._run(_SCOPE, {"bid": str(business_id or ""), "uid": str(user_id or ""),
+                                 "jobs": "on" if jobs else "",
                                  "timeout": f"{int(settings().db_statement_timeout_ms)}ms",
                                  "member": str(member.user_id) if member else "", "lock": lock})
         if member is not None:
-            member.check(row[0][3])
+            member.check(row[0][4])
 
     def lock(self, name: str) -> None:
         """Take the transaction-level advisory lock ``name`` now (as ``scope(lock=...)`` does in its
@@ -290,17 +303,18 @@ def reset_connection() -> None:
 
 @contextmanager
 def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | None = None,
-                lock: str = "") -> Iterator[Tx]:
-    """One transaction, committed on success and rolled back on any exception.
+                lock: str = "", jobs: bool = False) -> Iterator[Tx]:
+    """One transaction, committed on success and rolled back on any exception; then the actions
+    registered with ``Tx.after_commit`` run (an action that fails is logged: the change stands).
 
     ``business_id`` scopes every row-level-security policy to that tenant;
     ``user_id`` additionally lets the caller see its own memberships in other
-    tenants (used by login and token refresh).
+    tenants (used by login and token refresh); ``jobs``: see ``Tx.scope``.
     """
     conn = _begin()
     try:
         tx = Tx(conn)
-        tx.scope(business_id, user_id=user_id, lock=lock)
+        tx.scope(business_id, user_id=user_id, lock=lock, jobs=jobs)
         yield tx
         conn.run("COMMIT")
     except BaseException as e:
@@ -317,6 +331,16 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
             _checkin(conn)
         raise
     _checkin(conn)
+    for action, items in tx._after_commit.items():
+        try:
+            action(items)
+        except Exception as e:  # noqa: BLE001 - committed already: a follow-up's failure is not the request's
+            log.emit("db.after_commit_failed", action=action.__qualname__, error=f"{type(e).__name__}: {e}")
+
+
+def jobs_tx(*, lock: str = "") -> contextlib.AbstractContextManager[Tx]:
+    """A background job's transaction: the job tables of every tenant, no tenant's other rows."""
+    return transaction(jobs=True, lock=lock)
 
 
 def tenant_tx(business_id: UUID | str, *, lock: str = "") -> contextlib.AbstractContextManager[Tx]:

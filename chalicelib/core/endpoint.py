@@ -7,7 +7,8 @@ removal or demotion by up to its lifetime, the database does not.
 
 A view receives what its declaration names, as keyword arguments: the path
 parameters (``*_id`` ones parsed as UUIDs: anything else cannot exist, so 404),
-``caller`` unless the route is public, ``body`` and ``query`` when declared. It
+``caller`` unless the route is public, ``body`` and ``query`` when declared (``request``
+itself for a webhook that declares ``raw_request``). It
 returns the JSON-able answer (``None`` for an empty one) or a ``Response``.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from uuid import UUID
 
 from chalice import Blueprint, Response
 
-from chalicelib.core import db, idempotency, security, validate
+from chalicelib.core import db, idempotency, platform, security, validate
 from chalicelib.core.errors import NotFound
 from chalicelib.core.http import json_response
 
@@ -63,29 +64,36 @@ def _as_response(result: Any, status: int) -> Response:
 def endpoint(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
              body: type | None = None, query: type | None = None, public: bool = False,
              role: str = "staff", status: int = 200, idempotent: bool = False,
-             errors: tuple[int, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+             errors: tuple[int, ...] = (),
+             raw_request: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     if idempotent and public:
         raise ValueError("Idempotency-Key needs a tenant: only authenticated routes take it")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
         contract = Contract(view.__name__, method, path, summary, tag, body, query, public, role, status,
                             idempotent, errors)
+        # An operator acts through their membership of the business they signed in to.
+        member_role = "staff" if role == platform.ROLE else role
         CONTRACTS.append(contract)
 
         @functools.wraps(view)
         def handler(**path_params: str) -> Response:
             request = bp.current_request
             kwargs = {name: _path_value(name, value) for name, value in path_params.items()}
-            who = None if public else security.caller(request, role=role)
+            who = None if public else security.caller(request, role=member_role)
             if who is not None:
                 kwargs["caller"] = who
+            if role == platform.ROLE:
+                platform.require_operator(who.user_id)
             if body is not None:
                 kwargs["body"] = validate.body(request, body)
             if query is not None:
                 kwargs["query"] = validate.query(request, query)
+            if raw_request:  # a webhook checks a signature over the exact bytes and headers sent
+                kwargs["request"] = request
             if who is None:
                 return _as_response(view(**kwargs), status)
-            with db.acting_for(who.business_id, who.user_id, security.role_check(role)):
+            with db.acting_for(who.business_id, who.user_id, security.role_check(member_role)):
                 key = request.headers.get(idempotency.HEADER) if idempotent else None
                 if key is None:
                     return _as_response(view(**kwargs), status)

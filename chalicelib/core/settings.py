@@ -44,6 +44,15 @@ class Settings:
     email_backend: str
     email_from: str
     uploads_bucket: str
+    # Notifications: the FIFO queue and its dead-letter queue (no queue: delivered in the request,
+    # after commit, as the local stage does), and WhatsApp Cloud API.
+    notifications_queue: str | None
+    notifications_dlq: str | None
+    whatsapp_backend: str
+    whatsapp_api_base: str
+    whatsapp_secret_arn: str | None
+    whatsapp_app_secret: str | None
+    whatsapp_verify_token: str | None
 
     @property
     def embedded_db(self) -> bool:
@@ -58,6 +67,10 @@ class Settings:
     @property
     def mail_dir(self) -> Path:
         return self.local_dir / "mail"
+
+    @property
+    def whatsapp_dir(self) -> Path:
+        return self.local_dir / "whatsapp"
 
 
 def _int(name: str, default: int) -> int:
@@ -94,4 +107,11 @@ def settings() -> Settings:
         email_backend=env("EMAIL_BACKEND", "file"),
         email_from=env("EMAIL_FROM", "Booking <no-reply@booking.local>"),
         uploads_bucket=env("UPLOADS_BUCKET", "booking-uploads-local"),
+        notifications_queue=env("NOTIFICATIONS_QUEUE") or None,
+        notifications_dlq=env("NOTIFICATIONS_DLQ") or None,
+        whatsapp_backend=env("WHATSAPP_BACKEND", "file"),
+        whatsapp_api_base=env("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0"),
+        whatsapp_secret_arn=env("WHATSAPP_SECRET_ARN") or None,
+        whatsapp_app_secret=env("WHATSAPP_APP_SECRET") or None,
+        whatsapp_verify_token=env("WHATSAPP_VERIFY_TOKEN") or None,
     )
