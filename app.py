@@ -1,15 +1,21 @@
 """The Chalice application: one Blueprint per module, the http middleware, CORS preflight routes,
-and (in later modules) the event handlers. No logic and no SQL here."""
-from chalice import Chalice, Response
+and the event handlers (the notification worker and the schedules). No logic and no SQL here."""
+from chalice import Chalice, Rate, Response
+from chalice.app import CloudWatchEvent, SQSEvent
 
+from chalicelib.admin.routes import bp as admin_routes
 from chalicelib.appointments.routes import bp as appointment_routes
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.availability.routes import bp as availability_routes
 from chalicelib.booking.routes import bp as booking_routes
 from chalicelib.business.routes import bp as business_routes
 from chalicelib.core import http, security
+from chalicelib.core.settings import settings
 from chalicelib.customers.routes import bp as customer_routes
 from chalicelib.locations.routes import bp as location_routes
+from chalicelib.notifications import jobs
+from chalicelib.notifications.log_routes import bp as notification_log_routes
+from chalicelib.notifications.routes import bp as notification_routes
 from chalicelib.services.routes import bp as service_routes
 from chalicelib.staff.routes import bp as staff_routes
 from chalicelib.system.routes import bp as system_routes
@@ -18,7 +24,8 @@ app = Chalice(app_name="booking")
 app.register_middleware(http.middleware, "http")
 app.register_blueprint(security.auth_blueprint)
 for blueprint in (auth_routes, business_routes, location_routes, service_routes, staff_routes, availability_routes,
-                  customer_routes, appointment_routes, booking_routes, system_routes):
+                  customer_routes, appointment_routes, booking_routes, notification_routes, notification_log_routes,
+                  admin_routes, system_routes):
     app.register_blueprint(blueprint)
 
 
@@ -29,3 +36,21 @@ def preflight(**_path: str) -> Response:
 
 for _path in list(app.routes):
     app.route(_path, methods=["OPTIONS"], name=f"preflight{_path}")(preflight)
+
+
+# One message at a time: Chalice cannot report a partial batch failure, so a batch of several
+# would be retried whole, messages already delivered included.
+@app.on_sqs_message(queue=settings().notifications_queue or "booking-local-notifications.fifo", batch_size=1)
+def notification_worker(event: SQSEvent) -> None:
+    for record in event:
+        jobs.deliver(record.body)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def outbox_sweep(event: CloudWatchEvent) -> None:
+    jobs.sweep_outbox()
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def reminder_sweep(event: CloudWatchEvent) -> None:
+    jobs.sweep_reminders()

@@ -34,7 +34,7 @@ from chalicelib.core.pagination import decode_cursor, page
 from chalicelib.core.security import Caller
 from chalicelib.customers import service as customers
 from chalicelib.locations import service as locations
-from chalicelib.notifications import outbox
+from chalicelib.notifications import outbox, reminders
 from chalicelib.staff import service as staff
 
 T = TypeVar("T")
@@ -251,10 +251,15 @@ def as_json(value: Any) -> str:
     return json.dumps(value, default=_plain)
 
 
-def _event(row: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"appointment_id": str(row["id"]), "status": row["status"], "start_at": _iso(row["start_at"]),
-            "end_at": _iso(row["end_at"]), "staff_id": str(row["staff_id"]), "customer_id": str(row["customer_id"]),
-            "service_id": str(row["service_id"]), "location_id": str(row["location_id"]), **extra}
+def _announce(tx: Tx, business_id: UUID, topic: str, row: dict[str, Any], **extra: Any) -> None:
+    """An appointment changed (``row`` as it is now): tell the notification pipeline, and bring its
+    reminders in line with its status and start, in the transaction of the change."""
+    outbox.add(tx, business_id, topic, aggregate_id=row["id"], payload={
+        "appointment_id": str(row["id"]), "status": row["status"], "version": row["version"],
+        "start_at": _iso(row["start_at"]), "end_at": _iso(row["end_at"]), "staff_id": str(row["staff_id"]),
+        "customer_id": str(row["customer_id"]), "service_id": str(row["service_id"]),
+        "location_id": str(row["location_id"]), **extra})
+    reminders.arm(tx, business_id, [row["id"]])
 
 
 # --- who may see what --------------------------------------------------------------------------
@@ -322,7 +327,7 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
             raise ValidationFailed({"customer_id": "unknown customer"}) from e
         raise
     assert row is not None
-    outbox.add(tx, business_id, "appointment.created", aggregate_id=row["id"], payload=_event(row, source=source))
+    _announce(tx, business_id, "appointment.created", row, source=source)
     return row
 
 
@@ -501,8 +506,7 @@ def _transition(tx: Tx, business_id: UUID, row: dict[str, Any], action: str, *, 
     after = tx.one(_SET_STATUS, id=row["id"], status=status, reason=reason, cancelled_by=cancelled_by)
     assert after is not None
     _record(tx, business_id, row, after, action=action, actor=actor)
-    outbox.add(tx, business_id, topic, aggregate_id=row["id"],
-               payload=_event(after, actor=actor.kind, reason=reason))
+    _announce(tx, business_id, topic, after, actor=actor.kind, reason=reason)
     return after
 
 
@@ -557,8 +561,8 @@ def _move(tx: Tx, business_id: UUID, row: dict[str, Any], *, start_at: datetime,
         raise
     assert after is not None
     _record(tx, business_id, row, after, action="rescheduled", actor=actor)
-    outbox.add(tx, business_id, "appointment.rescheduled", aggregate_id=row["id"],
-               payload=_event(after, previous_start_at=_iso(row["start_at"]), actor=actor.kind))
+    _announce(tx, business_id, "appointment.rescheduled", after, previous_start_at=_iso(row["start_at"]),
+              actor=actor.kind)
     return after
 
 

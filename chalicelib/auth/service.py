@@ -22,7 +22,7 @@ from chalicelib.core import db, log, security
 from chalicelib.core.db import Tx
 from chalicelib.core.errors import NotFound, RateLimited, Unauthorized
 from chalicelib.core.settings import settings
-from chalicelib.integrations import email
+from chalicelib.notifications import outbox
 
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_WINDOW = timedelta(minutes=15)
@@ -112,25 +112,11 @@ def _session(tx: Tx, *, user: dict[str, Any], business_id: UUID, role: str) -> d
     return {**tokens, "user": users.as_json(user), "role": role, "business_id": str(business_id)}
 
 
-def _send_link(to: str, purpose: str, token: str) -> None:
-    base = settings().app_base_url
-    if purpose == "verify_email":
-        link = f"{base}/verify-email?token={token}"
-        email.send_after_commit(
-            to, "Confirm your e-mail address",
-            f"Welcome! Confirm your e-mail address by opening this link:\n\n{link}\n\n"
-            "The link works once and expires in 3 days.", link=link)
-    else:
-        link = f"{base}/reset-password?token={token}"
-        email.send_after_commit(
-            to, "Reset your password",
-            f"Somebody (hopefully you) asked to reset your password. Open this link to choose a new one:"
-            f"\n\n{link}\n\nThe link works once and expires in 1 hour. If it was not you, ignore this "
-            "message: your password stays as it is.", link=link)
-
-
-def _new_user_token(tx: Tx, user_id: UUID, purpose: str, ttl: timedelta) -> str:
+def new_link_token(tx: Tx, user_id: UUID, purpose: str) -> str:
+    """A single-use link's secret (``verify_email`` or ``reset_password``), made by the notification
+    worker as it writes the e-mail, so no readable secret waits in the outbox; only its hash is kept."""
     token, token_hash = security.new_token()
+    ttl = VERIFY_TTL if purpose == "verify_email" else RESET_TTL
     tx.execute(_INSERT_USER_TOKEN, uid=user_id, purpose=purpose, hash=token_hash, ttl=_interval(ttl))
     return token
 
@@ -145,9 +131,8 @@ def signup(*, business_name: str, owner_name: str, email_address: str, password:
         created = business.create(tx, business_id, name=business_name, slug=slug, time_zone=time_zone,
                                   currency=currency, locale=locale, contact_email=email_address)
         business.add_member(tx, business_id, user["id"], "owner")
-        verify_token = _new_user_token(tx, user["id"], "verify_email", VERIFY_TTL)
+        outbox.add(tx, business_id, "auth.verify_email", aggregate_id=user["id"], payload={"user_id": str(user["id"])})
         session = _session(tx, user=user, business_id=business_id, role="owner")
-    _send_link(user["email"], "verify_email", verify_token)
     return {**session, "business": created}
 
 
@@ -230,14 +215,12 @@ def logout(business_id: UUID, user_id: UUID, refresh_token: str | None) -> None:
 def forgot_password(email_address: str) -> None:
     """E-mail a reset link if the address has an account and has not had 3 in the last hour; the
     caller answers the same either way."""
-    token = None
     with db.transaction() as tx:
         user = users.by_email(tx, email_address)
         if user is not None and tx.value(_RECENT_RESETS, uid=user["id"],
                                          window=_interval(timedelta(hours=1))) < RESET_EMAILS_PER_HOUR:
-            token = _new_user_token(tx, user["id"], "reset_password", RESET_TTL)
-    if token is not None:
-        _send_link(user["email"], "reset_password", token)
+            outbox.add(tx, None, "auth.reset_password", aggregate_id=user["id"],
+                       payload={"user_id": str(user["id"])})
 
 
 def _end_every_session(tx: Tx, user_id: UUID) -> None:

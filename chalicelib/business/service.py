@@ -23,7 +23,8 @@ from chalicelib.core.pagination import decode_cursor, page
 from chalicelib.core.security import Caller
 from chalicelib.core.settings import settings
 from chalicelib.core.validate import RESERVED_SLUGS
-from chalicelib.integrations import email, storage
+from chalicelib.integrations import storage
+from chalicelib.notifications import outbox
 
 TRIAL_DAYS = 14
 INVITATION_TTL = timedelta(days=7)
@@ -48,8 +49,12 @@ _SERVE_SLUG = """-- this transaction serves one public page: the business with t
 SELECT set_config('app.slug', :slug, true)"""
 _BY_SLUG = f"""-- the active business behind a public page
 SELECT {_COLUMNS} FROM businesses WHERE slug = :slug AND status = 'active'"""
-_NAME = """-- the business's name, for messages
-SELECT name FROM businesses WHERE id = :id"""
+_REISSUE_INVITATION = """-- a fresh secret for an open invitation, as its e-mail is written (only the hash is kept)
+UPDATE invitations i SET token_hash = :hash
+  FROM businesses b
+ WHERE i.id = :id AND b.id = i.business_id AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+   AND i.expires_at > now()
+RETURNING i.email, i.role, b.name AS business_name"""
 
 # Columns a PATCH may set, from the API's field names.
 POLICY_FIELDS = ("slot_interval_min", "min_notice_min", "max_advance_days", "cancel_cutoff_min",
@@ -288,7 +293,9 @@ def _with_current_role(tx: Tx, caller: Caller, *, at_least: str) -> Caller:
 
 
 def invite(caller: Caller, email_address: str, role: str) -> dict[str, Any]:
-    token, token_hash = security.new_token(prefix=str(caller.business_id))
+    # The e-mailed token is made by the notification worker as it writes the invitation
+    # (``reissue_invitation_token``); until then the row holds the hash of one nobody has.
+    _, token_hash = security.new_token(prefix=str(caller.business_id))
     with db.tenant_tx(caller.business_id) as tx:
         caller = _with_current_role(tx, caller, at_least="admin")
         if role == "owner" and caller.role != "owner":
@@ -301,13 +308,20 @@ def invite(caller: Caller, email_address: str, role: str) -> dict[str, Any]:
         tx.execute(_REVOKE_OPEN_INVITATION, bid=caller.business_id, email=email_address)
         row = tx.one(_INSERT_INVITATION, bid=caller.business_id, email=email_address, role=role, hash=token_hash,
                      by=caller.user_id, days=INVITATION_TTL.days)
-        business_name = tx.value(_NAME, id=caller.business_id)
-    link = f"{settings().app_base_url}/accept-invitation?token={token}"
-    email.send_after_commit(
-        email_address, f"You are invited to join {business_name}",
-        f"You have been invited to join {business_name} as {role}.\n\nAccept the invitation here:\n\n"
-        f"{link}\n\nThe link works once and expires in {INVITATION_TTL.days} days.", link=link)
+        outbox.add(tx, caller.business_id, "auth.invitation", aggregate_id=row["id"],
+                   payload={"invitation_id": str(row["id"])})
     return _invitation_json(row)
+
+
+def reissue_invitation_token(tx: Tx, business_id: UUID, invitation_id: UUID) -> dict[str, Any] | None:
+    """The invitation's address, role and business name with a new token (what its e-mail needs), or
+    None when it is no longer open."""
+    token, token_hash = security.new_token(prefix=str(business_id))
+    # Behind the team lock, as invitations are made: the new secret's row version and a concurrent
+    # invitation's revoke-and-insert would otherwise wait on each other (a deadlock).
+    tx.value(_LOCK_TEAM, bid=business_id)
+    row = tx.one(_REISSUE_INVITATION, id=invitation_id, hash=token_hash)
+    return {**row, "token": token} if row else None
 
 
 def _guard_owner_change(tx: Tx, caller: Caller, current_role: str, new_role: str | None) -> None:

@@ -1,6 +1,6 @@
 """Outgoing e-mail. Backends, chosen by ``EMAIL_BACKEND``:
 
-- ``ses``: Amazon SES v2, raw MIME (so later messages can carry calendar invites);
+- ``ses``: Amazon SES v2, raw MIME (plain text, HTML and attachments such as calendar invites);
 - ``file``: the offline twin; writes each message as an ``.eml`` file under
   ``.local/mail/`` and logs where, so a developer (or a test) reads what would have been sent.
 """
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from chalicelib.core import log
@@ -17,16 +18,32 @@ from chalicelib.core.settings import settings
 from chalicelib.integrations import aws
 
 
-def compose(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str
+    subtype: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def compose(to: str, subject: str, text: str, html: str | None = None, *, sender_name: str | None = None,
+            reply_to: str | None = None, attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = settings().email_from
+    address = parseaddr(settings().email_from)[1]
+    message["From"] = formataddr((sender_name, address)) if sender_name else settings().email_from
     message["To"] = to
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["Subject"] = " ".join(subject.split())  # a header holds one line
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="booking.local")
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    for item in attachments:
+        message.add_attachment(item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename,
+                               params=item.params)
     return message
 
 
@@ -48,9 +65,11 @@ def _write_file(message: EmailMessage) -> str:
     return str(folder / name)
 
 
-def send(to: str, subject: str, text: str, html: str | None = None, *, link: str | None = None) -> str:
-    """Send one message; answer the provider's message id (the file path for the twin)."""
-    message = compose(to, subject, text, html)
+def send(to: str, subject: str, text: str, html: str | None = None, *, sender_name: str | None = None,
+         reply_to: str | None = None, attachments: tuple[Attachment, ...] = (), link: str | None = None) -> str:
+    """Send one message; answer the provider's message id (the file path for the twin). Any
+    provider failure raises: the notification worker retries it."""
+    message = compose(to, subject, text, html, sender_name=sender_name, reply_to=reply_to, attachments=attachments)
     backend = settings().email_backend
     if backend == "ses":
         sent_id = _send_ses(message)
@@ -64,15 +83,3 @@ def send(to: str, subject: str, text: str, html: str | None = None, *, link: str
         log.emit("mail.written", to=log.mask_email(to), subject=subject, path=path, link=link)
         return path
     raise RuntimeError(f"unknown EMAIL_BACKEND {backend!r}")
-
-
-def send_after_commit(to: str, subject: str, text: str, html: str | None = None, *, link: str | None = None) -> bool:
-    """Send a message about a change already committed; a failure is logged, not raised, so the
-    request answers what happened (the change) and the same whatever the mailbox. Answer whether
-    it was sent. (The notifications outbox will retry these; until then the user can ask again.)"""
-    try:
-        send(to, subject, text, html, link=link)
-    except Exception as e:  # noqa: BLE001 - any provider failure: the change stands either way
-        log.emit("mail.failed", to=log.mask_email(to), subject=subject, error=type(e).__name__)
-        return False
-    return True

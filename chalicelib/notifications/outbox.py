@@ -1,22 +1,159 @@
 """The outbox: domain events written in the same transaction as the change they describe, so an
-event exists exactly when its change committed. The notification pipeline dispatches them.
+event exists exactly when its change committed; and their dispatch to the notification worker.
+
+Right after the commit, the transaction's rows are sent to the SQS FIFO queue (one message group
+per appointment or person, so messages about one keep their order; the row id deduplicates), and
+the worker marks a row dispatched when it takes it. Without a queue (the local stage) they are
+handed to the worker in-process. Either way the request does not depend on it: the sweep (every
+minute) sends again any row no worker took (a crash after commit, a queue outage), the queue's
+deduplication and the delivery log keeping that from sending anything twice; in the local stage
+it also retries failed deliveries until they count as dead letters.
 
 Owns ``outbox``.
 """
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from chalicelib.core import db, log
 from chalicelib.core.db import Tx
+from chalicelib.core.settings import settings
 
-_ADD = """-- an event about an appointment or customer, for the notification pipeline
+# Local-stage deliveries tried this many times before they become dead letters (the SQS queue's
+# maxReceiveCount plays this part in AWS: infra/ sets it to the same number).
+MAX_ATTEMPTS = 5
+# A row younger than this may still be on its way to the worker; the sweep leaves it alone.
+SWEEP_GRACE_S = 60
+# How long a sweep holds the rows it took; a failed local delivery is tried again after it.
+SWEEP_LEASE_S = 60
+SWEEP_BATCH = 200
+
+_ADD = """-- an event about an appointment or a person, for the notification pipeline
 INSERT INTO outbox (business_id, topic, aggregate_id, payload)
-VALUES (:bid, :topic, :aggregate_id, CAST(:payload AS jsonb))"""
+VALUES (:bid, :topic, :aggregate_id, CAST(:payload AS jsonb))
+RETURNING id"""
+
+_TAKE_PENDING = """-- rows no request dispatched (a crash after commit, a queue outage, a local delivery that failed
+-- and may try again), oldest first, leased to this sweep so an overlapping one takes others
+UPDATE outbox SET lease_until = now() + make_interval(secs => :lease)
+ WHERE id IN (SELECT id FROM outbox
+               WHERE dispatched_at IS NULL AND created_at < now() - make_interval(secs => :grace)
+                 AND attempts < :max_attempts AND (lease_until IS NULL OR lease_until < now())
+               ORDER BY created_at
+               LIMIT :batch
+                 FOR UPDATE SKIP LOCKED)
+RETURNING id, business_id, aggregate_id"""
+
+_TAKE = """-- the worker has the event: the sweep leaves it alone from now on (the queue retries it if need be)
+UPDATE outbox SET dispatched_at = coalesce(dispatched_at, now()) WHERE id = :id
+RETURNING id, business_id, topic, aggregate_id, payload, created_at, attempts"""
+
+_GET = """-- one event, as it is
+SELECT id, business_id, topic, aggregate_id, payload, created_at, attempts FROM outbox WHERE id = :id"""
+
+_FAILED = """-- a delivery attempt failed: what went wrong, for the dead-letter view; without a queue the row
+-- goes back to the sweep, which is the local stage's retry
+UPDATE outbox SET attempts = attempts + 1, last_error = :error,
+                  dispatched_at = CASE WHEN :retry_from_sweep THEN NULL ELSE dispatched_at END
+ WHERE id = :id RETURNING attempts"""
 
 
-def add(tx: Tx, business_id: UUID, topic: str, *, aggregate_id: UUID, payload: dict[str, Any]) -> None:
-    """``payload`` is plain JSON already (ids and times as the API writes them)."""
-    tx.execute(_ADD, bid=business_id, topic=topic, aggregate_id=aggregate_id,
-               payload=json.dumps(payload))
+@dataclass(frozen=True)
+class Ref:
+    """What the queue message carries: enough to find the row and its group."""
+    id: UUID
+    business_id: UUID | None
+    aggregate_id: UUID
+
+    def body(self) -> str:
+        return json.dumps({"outbox_id": str(self.id),
+                           "business_id": str(self.business_id) if self.business_id else None})
+
+
+def add(tx: Tx, business_id: UUID | None, topic: str, *, aggregate_id: UUID, payload: dict[str, Any]) -> UUID:
+    """Write an event (``payload`` is plain JSON: ids and times as the API writes them); it is
+    dispatched once ``tx`` commits. ``business_id`` None: a message of the product's own (auth)."""
+    row_id = tx.value(_ADD, bid=business_id, topic=topic, aggregate_id=aggregate_id, payload=json.dumps(payload))
+    dispatch_after_commit(tx, [Ref(row_id, business_id, aggregate_id)])
+    return row_id
+
+
+def dispatch_after_commit(tx: Tx, refs: list[Ref]) -> None:
+    for ref in refs:
+        tx.after_commit(dispatch, ref)
+
+
+def take(tx: Tx, outbox_id: UUID) -> dict[str, Any] | None:
+    """The event, marked as in the worker's hands (so the sweep does not send it again)."""
+    return tx.one(_TAKE, id=outbox_id)
+
+
+def get(tx: Tx, outbox_id: UUID) -> dict[str, Any] | None:
+    return tx.one(_GET, id=outbox_id)
+
+
+def dispatch(refs: list[Ref]) -> None:
+    """Send committed rows on: to the queue, or (no queue) straight to the worker."""
+    if not refs:
+        return
+    if settings().notifications_queue:
+        enqueue(refs)
+        return
+    for ref in refs:
+        deliver_inline(ref)
+
+
+def enqueue(refs: list[Ref], *, dedup_suffix: dict[UUID, str] | None = None) -> None:
+    """Hand rows to the queue (one call; no SQL: the worker marks a row when it takes it, and a row
+    the queue refused waits for the sweep). ``dedup_suffix``: per row, what to add to its id as the
+    deduplication id (a redrive's)."""
+    from chalicelib.integrations import queue
+
+    suffix = dedup_suffix or {}
+    queue.send(settings().notifications_queue, [
+        queue.Entry(body=r.body(), group=str(r.aggregate_id), dedup=f"{r.id}{suffix.get(r.id, '')}") for r in refs])
+
+
+def deliver_inline(ref: Ref) -> bool:
+    """The local stage's queue: run the worker now; a failure is counted on the row (the sweep tries
+    again) and after ``MAX_ATTEMPTS`` the row is a dead letter. Answer whether it was delivered."""
+    from chalicelib.notifications import dead_letters, worker
+
+    try:
+        worker.process(ref.id, ref.business_id)
+    except Exception as e:  # noqa: BLE001 - any failure is this message's, recorded for a retry
+        attempts = record_failure(ref.id, e)
+        if attempts >= MAX_ATTEMPTS:
+            dead_letters.bury(ref, receive_count=attempts)
+        return False
+    return True
+
+
+def record_failure(outbox_id: UUID, error: Exception) -> int:
+    """Count a failed delivery on its row; answer the attempts so far."""
+    text = f"{type(error).__name__}: {error}"[:1000]
+    log.emit("notification.failed", outbox_id=str(outbox_id), error=text)
+    with db.jobs_tx() as tx:
+        return tx.value(_FAILED, id=outbox_id, error=text,
+                        retry_from_sweep=not settings().notifications_queue) or 0
+
+
+def sweep(*, budget_s: float = 50.0) -> int:
+    """Dispatch what no request did (the schedule's work); answer how many rows it took."""
+    started = time.monotonic()
+    taken = 0
+    while time.monotonic() - started < budget_s:
+        with db.jobs_tx() as tx:
+            rows = tx.all(_TAKE_PENDING, lease=SWEEP_LEASE_S, grace=SWEEP_GRACE_S, max_attempts=MAX_ATTEMPTS,
+                          batch=SWEEP_BATCH)
+        dispatch([Ref(r["id"], r["business_id"], r["aggregate_id"]) for r in rows])
+        taken += len(rows)
+        if len(rows) < SWEEP_BATCH:
+            break
+    if taken:
+        log.emit("outbox.swept", count=taken)
+    return taken

@@ -144,7 +144,7 @@ def test_bad_input_is_422_with_the_field_and_stores_nothing(client, payload, fie
 
     assert field in invalid_fields(answer)
     assert appointment_rows(cal.business_id) == []
-    assert rows(cal.business_id, "SELECT * FROM outbox") == []
+    assert rows(cal.business_id, "SELECT * FROM outbox WHERE topic LIKE 'appointment.%'") == []
 
 
 def test_an_unknown_service_is_a_field_error(client):

@@ -1,0 +1,121 @@
+"""The messages an appointment event calls for: the customer's (on their channel) and, for a new
+booking, the staff member's. What they say is read when they are sent, so a message describes the
+appointment as it is; a reminder for a start that has moved or an appointment no longer on is
+dropped (the move armed the reminders for the new time)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from chalicelib.appointments import facts as appointment_facts
+from chalicelib.appointments import service as appointments
+from chalicelib.core import log
+from chalicelib.core.db import Tx
+from chalicelib.core.settings import settings
+from chalicelib.integrations.email import Attachment
+from chalicelib.notifications import calendar_invite, local_time, preferences, templates
+from chalicelib.notifications.message import Email, Outgoing, WhatsApp
+
+_ACTIVE = ("pending", "confirmed")
+
+
+def _customer_message(topic: str, facts: dict[str, Any]) -> str | None:
+    if topic == "appointment.created":
+        return "booking_pending" if facts["status"] == "pending" else "booking_confirmed"
+    return {"appointment.confirmed": "booking_confirmed", "appointment.rescheduled": "booking_rescheduled",
+            "appointment.cancelled": "booking_cancelled", "appointment.reminder": "reminder"}.get(topic)
+
+
+def _stale_reminder(payload: dict[str, Any], facts: dict[str, Any]) -> bool:
+    return facts["status"] not in _ACTIVE or \
+        datetime.fromisoformat(payload["start_at"]) != facts["start_at"]
+
+
+def _values(tx: Tx, business_id: UUID, facts: dict[str, Any], message: str) -> dict[str, str]:
+    base = settings().app_base_url
+    if message == "staff_new_booking":
+        link = f"{base}/calendar"
+    elif message == "booking_cancelled":  # nothing left to manage: the booking page, to book again
+        link = f"{base}/book/{facts['business_slug']}"
+    else:  # each message carries its own manage link (only its hash is stored)
+        link = f"{base}/manage-booking?token={appointments.add_link(tx, business_id, facts['id'])}"
+    location = facts["location_name"] + (f", {facts['location_address']}" if facts["location_address"] else "")
+    return {"customer_name": facts["customer_name"], "service": facts["service_name"], "staff": facts["staff_name"],
+            "location": location, "business_name": facts["business_name"], "manage_link": link,
+            "start_time": local_time.format_start(facts["start_at"], facts["time_zone"], facts["business_locale"])}
+
+
+def _invite(message: str, facts: dict[str, Any], values: dict[str, str]) -> tuple[Attachment, ...]:
+    """The calendar entry to add, update or remove: booked and confirmed, moved, or cancelled."""
+    if message == "booking_cancelled":
+        method = "CANCEL"
+    elif message in ("booking_confirmed", "booking_rescheduled") and facts["status"] == "confirmed":
+        method = "REQUEST"
+    else:
+        return ()
+    content = calendar_invite.invite(
+        method=method, uid=f"{facts['id']}@booking", sequence=facts["version"], start=facts["start_at"],
+        end=facts["end_at"], time_zone=facts["time_zone"],
+        summary=f"{facts['service_name']} · {facts['business_name']}",
+        description=f"With {facts['staff_name']}. Manage your booking: {values['manage_link']}",
+        location=values["location"], organizer_name=facts["business_name"],
+        organizer_email=facts["business_email"] or settings().email_from,
+        attendee_name=facts["customer_name"], attendee_email=facts["customer_email"],
+        stamp=datetime.now(timezone.utc))
+    return (Attachment("invite.ics", content, "text", "calendar", {"method": method, "charset": "UTF-8"}),)
+
+
+def _email(tx: Tx, business_id: UUID, message: str, to: str, values: dict[str, str], prefs: preferences.Preferences,
+           facts: dict[str, Any], attachments: tuple[Attachment, ...] = ()) -> Email:
+    rendered = templates.render_email(templates.find(tx, business_id, message, "email"), values)
+    return Email(to=to, subject=rendered.subject, text=rendered.text, html=rendered.html,
+                 sender_name=prefs.sender_name or facts["business_name"],
+                 reply_to=prefs.reply_to or facts["business_email"], attachments=attachments,
+                 link=values["manage_link"])
+
+
+def _for_customer(tx: Tx, business_id: UUID, message: str, facts: dict[str, Any],
+                  prefs: preferences.Preferences) -> Outgoing:
+    who = {"customer_id": facts["customer_id"], "appointment_id": facts["id"]}
+    wants_whatsapp = prefs.whatsapp_enabled and facts["customer_channel"] == "whatsapp" and facts["customer_phone"]
+    if not facts["customer_email"] and not wants_whatsapp:
+        return Outgoing(message, skip_reason="the customer has no e-mail address or WhatsApp number", **who)
+    if not wants_whatsapp and not prefs.email_enabled:
+        return Outgoing(message, skip_reason="e-mail is turned off in the notification settings", **who)
+    values = _values(tx, business_id, facts, message)
+    mail = _email(tx, business_id, message, facts["customer_email"], values, prefs, facts,
+                  _invite(message, facts, values)) if facts["customer_email"] else None
+    if not wants_whatsapp:
+        return Outgoing(message, email=mail, **who)
+    rendered = templates.render_whatsapp(templates.find(tx, business_id, message, "whatsapp"), values)
+    chat = WhatsApp(to=facts["customer_phone"], phone_number_id=prefs.whatsapp_phone_number_id or "",
+                    template=rendered.name, language=rendered.language, parameters=tuple(rendered.parameters))
+    return Outgoing(message, email=mail, whatsapp=chat, **who)
+
+
+def _for_staff(tx: Tx, business_id: UUID, facts: dict[str, Any], payload: dict[str, Any],
+               prefs: preferences.Preferences) -> list[Outgoing]:
+    """A new booking the staff member did not make themselves."""
+    if not facts["staff_email"] or (payload.get("source") == "staff" and facts["created_by"] is not None
+                                    and facts["created_by"] == facts["staff_user_id"]):
+        return []
+    values = _values(tx, business_id, facts, "staff_new_booking")
+    return [Outgoing("staff_new_booking", appointment_id=facts["id"],
+                     email=_email(tx, business_id, "staff_new_booking", facts["staff_email"], values, prefs, facts))]
+
+
+def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
+    business_id, payload = row["business_id"], row["payload"]
+    facts = appointment_facts.of(tx, business_id, UUID(payload["appointment_id"]))
+    message = _customer_message(row["topic"], facts) if facts else None
+    if facts is None or message is None:
+        return []
+    if message == "reminder" and _stale_reminder(payload, facts):
+        log.emit("reminder.dropped", appointment_id=str(facts["id"]), status=facts["status"])
+        return []
+    prefs = preferences.get(tx, business_id)
+    out = [] if facts["customer_erased"] else [_for_customer(tx, business_id, message, facts, prefs)]
+    if row["topic"] == "appointment.created":
+        out += _for_staff(tx, business_id, facts, payload, prefs)
+    return out

@@ -1,0 +1,120 @@
+"""Appointment reminders: armed with the appointment, sent by a sweep when due.
+
+The transaction that books, moves or cancels an appointment re-arms its reminders (``arm``): one
+row per offset of the business's settings, due exactly that long before the start in real time
+(an interval of minutes, so a DST change in between moves nothing). The sweep (every 5 minutes)
+claims the due rows and writes an outbox row for each in one transaction. The row's key
+(appointment, offset, start) and its state make each reminder happen once: a late run catches
+up, a doubled or overlapping run finds the rows claimed (or locked, and skips them).
+
+Owns ``reminders``.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from uuid import UUID
+
+from chalicelib.core import db, log
+from chalicelib.core.db import Tx
+from chalicelib.notifications import outbox
+
+DEFAULT_OFFSETS_MIN = (1440, 120)
+# Rows claimed per transaction, and how long one sweep keeps claiming before leaving the rest to the
+# next run (a Lambda invocation has a time limit; the next run is 5 minutes away).
+SWEEP_BATCH = 500
+SWEEP_BUDGET_S = 60.0
+
+_WANTED = """-- the reminders an appointment should have now: one per offset of the business's settings, for its
+-- current start, while it is pending or confirmed
+wanted AS (
+    SELECT a.business_id, a.id AS appointment_id, o.offset_min, a.start_at AS starts_at,
+           a.start_at - make_interval(mins => o.offset_min) AS due_at
+      FROM appointments a
+     CROSS JOIN unnest(coalesce((SELECT reminder_offsets_min FROM notification_settings WHERE business_id = :bid),
+                                CAST(:default_offsets AS integer[]))) AS o(offset_min)
+     WHERE a.business_id = :bid AND a.status IN ('pending', 'confirmed') AND {which}
+)"""
+
+_ARM = """-- re-arm reminders: drop the unsent ones that no longer fit, add the missing ones whose moment is
+-- still ahead (a moment already passed when the booking was made is skipped). The two sets never
+-- share a key, so one statement does both.
+WITH {wanted}, dropped AS (
+    DELETE FROM reminders r
+     WHERE r.business_id = :bid AND r.state = 'scheduled' AND {dropping}
+       AND NOT EXISTS (SELECT 1 FROM wanted w
+                        WHERE w.appointment_id = r.appointment_id AND w.offset_min = r.offset_min
+                          AND w.starts_at = r.starts_at)
+)
+INSERT INTO reminders (business_id, appointment_id, offset_min, starts_at, due_at)
+SELECT business_id, appointment_id, offset_min, starts_at, due_at FROM wanted WHERE due_at > now()
+ON CONFLICT ON CONSTRAINT reminders_once_key DO NOTHING"""
+
+_ARM_APPOINTMENTS = _ARM.format(
+    wanted=_WANTED.format(which="a.id = ANY(CAST(:ids AS uuid[]))"),
+    dropping="r.appointment_id = ANY(CAST(:ids AS uuid[]))")
+
+_ARM_BUSINESS = _ARM.format(
+    wanted=_WANTED.format(which="a.start_at > now()"),
+    dropping="r.starts_at > now()")
+
+_CLAIM = """-- claim the due reminders (rows another run holds are left to it). One whose appointment has begun
+-- is skipped, and so is one overtaken by a nearer reminder of the same start that is due too (after
+-- an outage the 2 h reminder goes, not the 24 h one as well). Each sent one becomes an outbox row.
+WITH due AS (
+    SELECT id FROM reminders
+     WHERE state = 'scheduled' AND due_at <= now()
+     ORDER BY due_at
+     LIMIT :batch
+       FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE reminders r
+       SET claimed_at = now(),
+           state = CASE WHEN r.starts_at <= now() OR EXISTS (
+                             SELECT 1 FROM reminders nearer
+                              WHERE nearer.appointment_id = r.appointment_id AND nearer.starts_at = r.starts_at
+                                AND nearer.offset_min < r.offset_min AND nearer.due_at <= now())
+                        THEN 'skipped' ELSE 'enqueued' END
+      FROM due
+     WHERE r.id = due.id
+ RETURNING r.*
+), events AS (
+    INSERT INTO outbox (business_id, topic, aggregate_id, payload)
+    SELECT business_id, 'appointment.reminder', appointment_id,
+           jsonb_build_object('appointment_id', appointment_id, 'offset_min', offset_min,
+                              'start_at', starts_at, 'reminder_id', id)
+      FROM claimed
+     WHERE state = 'enqueued'
+ RETURNING id, business_id, aggregate_id
+)
+SELECT (SELECT count(*) FROM claimed) AS claimed, coalesce(
+           (SELECT jsonb_agg(jsonb_build_array(id, business_id, aggregate_id)) FROM events), '[]') AS events"""
+
+
+def arm(tx: Tx, business_id: UUID, appointment_ids: Iterable[UUID]) -> None:
+    """Bring these appointments' reminders in line with their status and start, in the caller's
+    transaction (the one that changed them)."""
+    tx.execute(_ARM_APPOINTMENTS, bid=business_id, ids=[str(i) for i in appointment_ids],
+               default_offsets=list(DEFAULT_OFFSETS_MIN))
+
+
+def rearm_business(tx: Tx, business_id: UUID) -> None:
+    """Every upcoming appointment of the business, after its reminder offsets changed."""
+    tx.execute(_ARM_BUSINESS, bid=business_id, default_offsets=list(DEFAULT_OFFSETS_MIN))
+
+
+def sweep(*, batch: int = SWEEP_BATCH, budget_s: float = SWEEP_BUDGET_S) -> int:
+    """Enqueue every due reminder (the schedule's work); answer how many were sent to the outbox."""
+    started = time.monotonic()
+    sent = 0
+    while True:
+        with db.jobs_tx() as tx:
+            row = tx.one(_CLAIM, batch=batch)
+            assert row is not None
+            outbox.dispatch_after_commit(tx, [outbox.Ref(UUID(i), UUID(b), UUID(a)) for i, b, a in row["events"]])
+        sent += len(row["events"])
+        if row["claimed"] < batch or time.monotonic() - started > budget_s:
+            break
+    if sent:
+        log.emit("reminders.enqueued", count=sent)
+    return sent

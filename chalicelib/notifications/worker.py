@@ -1,0 +1,123 @@
+"""The notification worker: one outbox row in, its messages out, each delivered at most once.
+
+First, in one transaction in the row's tenant: read the row, compose its messages (what they say
+is read now, so a message describes the appointment as it is) and claim a delivery row for each.
+Then send each claimed one and record the outcome. A failure that may pass (a provider outage)
+leaves its delivery ``retrying`` and raises, so the queue delivers the row again and only the
+unsent messages go; after the queue's retries the row is a dead letter. A WhatsApp message refused
+for good is not retried: the e-mail goes instead, and the log says so.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from chalicelib.core import db, log
+from chalicelib.core.db import Tx
+from chalicelib.integrations import email, whatsapp
+from chalicelib.notifications import deliveries, outbox
+from chalicelib.notifications.message import Outgoing
+
+Composer = Callable[[Tx, dict[str, Any]], list[Outgoing]]
+
+
+def _composers() -> dict[str, Composer]:
+    from chalicelib.auth import messages as auth_messages
+    from chalicelib.notifications import appointment_messages
+
+    return {"appointment.": appointment_messages.compose, "auth.": auth_messages.compose,
+            "notification.fallback": _compose_fallback}
+
+
+def _compose_fallback(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
+    """The e-mail for a WhatsApp message the provider reported failed after accepting it."""
+    payload = row["payload"]
+    original = outbox.get(tx, UUID(payload["outbox_id"]))
+    if original is None:
+        return []
+    failed = UUID(payload["delivery_id"])
+    return [instead for out in _compose(tx, original)
+            if out.whatsapp is not None and out.recipient == payload["recipient"]
+            and (instead := out.instead(failed)) is not None]
+
+
+def _compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
+    for prefix, composer in _composers().items():
+        if row["topic"].startswith(prefix):
+            return composer(tx, row)
+    return []
+
+
+def process(outbox_id: UUID, business_id: UUID | None) -> None:
+    """Deliver what an outbox row calls for. Raises when a send failed and may work later."""
+    with db.transaction(business_id) as tx:
+        row = outbox.take(tx, outbox_id)
+        if row is None:  # its business was deleted since
+            log.emit("notification.gone", outbox_id=str(outbox_id))
+            return
+        claimed = [c for out in _compose(tx, row) if (c := _claim(tx, out, business_id, outbox_id)) is not None]
+    failures = [error for delivery_id, out in claimed
+                if (error := _deliver(delivery_id, out, business_id, outbox_id)) is not None]
+    if failures:
+        raise failures[0]
+
+
+def _claim(tx: Tx, out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> tuple[UUID, Outgoing] | None:
+    """The delivery row to send ``out`` under, or None when there is nothing (more) to send. A
+    WhatsApp message that failed for good on an earlier try hands over to its e-mail."""
+    common = {"business_id": business_id, "outbox_id": outbox_id, "message": out.message,
+              "customer_id": out.customer_id, "appointment_id": out.appointment_id}
+    if out.skip_reason is not None:
+        deliveries.skipped(tx, channel=out.channel, reason=out.skip_reason, **common)
+        return None
+    delivery_id = deliveries.claim(tx, channel=out.channel, recipient=out.recipient, fallback_of=out.fallback_of,
+                                   **common)
+    if delivery_id is not None:
+        return delivery_id, out
+    failed = deliveries.failed_for_good(tx, outbox_id=outbox_id, channel=out.channel, recipient=out.recipient) \
+        if out.whatsapp is not None else None
+    instead = out.instead(failed) if failed is not None else None
+    return _claim(tx, instead, business_id, outbox_id) if instead is not None else None
+
+
+def _deliver(delivery_id: UUID, out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> Exception | None:
+    """Send one claimed message; answer the error to retry on, if any."""
+    try:
+        if out.whatsapp is not None:
+            provider_id = _send_whatsapp(out, business_id)
+        else:
+            provider_id = _send_email(out)
+    except whatsapp.Rejected as e:
+        deliveries.settle(delivery_id, "failed", error=f"WhatsApp refused it: {e.code} {e.detail}")
+        return _fall_back(delivery_id, out, business_id, outbox_id)
+    except Exception as e:  # noqa: BLE001 - any other failure may pass: the queue retries this row
+        deliveries.settle(delivery_id, "retrying", error=f"{type(e).__name__}: {e}")
+        return e
+    deliveries.settle(delivery_id, "sent", provider_id=provider_id)
+    return None
+
+
+def _fall_back(failed_id: UUID, out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> Exception | None:
+    instead = out.instead(failed_id)
+    if instead is None:
+        log.emit("notification.no_fallback", delivery_id=str(failed_id))
+        return None
+    with db.transaction(business_id) as tx:
+        claimed = _claim(tx, instead, business_id, outbox_id)
+    return _deliver(*claimed, business_id, outbox_id) if claimed is not None else None
+
+
+def _send_email(out: Outgoing) -> str:
+    mail = out.email
+    assert mail is not None
+    return email.send(mail.to, mail.subject, mail.text, mail.html, sender_name=mail.sender_name,
+                      reply_to=mail.reply_to, attachments=mail.attachments, link=mail.link)
+
+
+def _send_whatsapp(out: Outgoing, business_id: UUID | None) -> str:
+    message = out.whatsapp
+    assert message is not None and business_id is not None
+    return whatsapp.send_template(business_id=business_id, phone_number_id=message.phone_number_id, to=message.to,
+                                  template=message.template, language=message.language,
+                                  parameters=list(message.parameters))
