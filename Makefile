@@ -17,14 +17,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-# Embedded PostgreSQL + migrations + demo business, a local S3 (moto) for uploads, the SPA, the API.
+# Embedded PostgreSQL + migrations + demo business, a local AWS (moto: uploads, secrets), the SPA, the API,
+# and the schedules (reminders, outbox sweep) that chalice local does not run.
 run: $(STAMP)
 	$(PY) -m chalicelib.core.migrations
 	$(PY) -m chalicelib.system.demo
 	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(S3_PORT) >.local/moto.log 2>&1 & MOTO=$$!; \
 	  API_BASE=http://127.0.0.1:$(PORT) node web/serve.mjs --port $(WEB_PORT) & WEB=$$!; \
-	  trap 'kill $$MOTO $$WEB 2>/dev/null' EXIT INT TERM; \
 	  export $(LOCAL_AWS); \
+	  $(PY) -m chalicelib.system.local_schedules & SCHEDULES=$$!; \
+	  trap 'kill $$MOTO $$WEB $$SCHEDULES 2>/dev/null' EXIT INT TERM; \
 	  $(PY) -m chalicelib.system.local_bucket && \
 	  echo "SPA: http://127.0.0.1:$(WEB_PORT)  API: http://127.0.0.1:$(PORT)" && \
 	  $(VENV)/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port $(PORT)
@@ -45,6 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/availability.py
 	$(PY) bench/booking.py
 	$(PY) bench/scale.py
+	$(PY) bench/reminders.py
 
 clean:
 	rm -rf .local

@@ -64,6 +64,34 @@ def use_database(name: str, *, fresh: bool) -> list[str]:
 
 
 @contextmanager
+def notification_queue() -> Iterator[str]:
+    """The AWS path of the notification pipeline, offline: an in-process moto SQS FIFO queue that the
+    outbox hands each committed row to (one SendMessageBatch call after commit, no SQL), as in AWS.
+    Without it the local stage runs the whole worker inside the request, which is not what a
+    deployed booking costs."""
+    from moto import mock_aws
+
+    from chalicelib.integrations import aws, queue
+
+    with mock_aws():
+        os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "eu-west-1",
+                           "NOTIFICATIONS_QUEUE": "bench-notifications.fifo"})
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        aws.reset()
+        queue.url.cache_clear()
+        settings.cache_clear()
+        settings()  # read now: the test client overlays the stage's variables while it handles a request
+        aws.client("sqs").create_queue(QueueName="bench-notifications.fifo", Attributes={"FifoQueue": "true"})
+        try:
+            yield "bench-notifications.fifo"
+        finally:
+            os.environ.pop("NOTIFICATIONS_QUEUE", None)
+            settings.cache_clear()
+            aws.reset()
+            queue.url.cache_clear()
+
+
+@contextmanager
 def owner(business_id: str | None = None) -> Iterator[pg8000.native.Connection]:
     """A schema-owner connection (autocommit), scoped to one tenant for the session when given."""
     with closing(migrations.owner_connection()) as conn:

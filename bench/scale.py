@@ -254,7 +254,7 @@ def measure_alternately(scenarios: dict[str, tuple[availability_bench.Scenario, 
 
     rounds: dict[str, tuple[list[Any], list[Any]]] = {name: ([], []) for name in scenarios}
     order = list(scenarios)
-    with Client(app, stage_name="local") as client:
+    with fixtures.notification_queue(), Client(app, stage_name="local") as client:
         for turn in range(ROUNDS):
             for name in order if turn % 2 == 0 else order[::-1]:
                 slots, booking = scenarios[name]
