@@ -331,11 +331,22 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
             _checkin(conn)
         raise
     _checkin(conn)
-    for action, items in tx._after_commit.items():
-        try:
-            action(items)
-        except Exception as e:  # noqa: BLE001 - committed already: a follow-up's failure is not the request's
-            log.emit("db.after_commit_failed", action=action.__qualname__, error=f"{type(e).__name__}: {e}")
+    if tx._after_commit:
+        _run_after_commit(tx._after_commit)
+
+
+def _run_after_commit(actions: dict[Callable[[list[Any]], None], list[Any]]) -> None:
+    # The follow-ups act for the system, not for the member whose request committed: a member who
+    # just left the business must not stop the e-mail about what they did.
+    token = _acting.set(None)
+    try:
+        for action, items in actions.items():
+            try:
+                action(items)
+            except Exception as e:  # noqa: BLE001 - committed already: a follow-up's failure is not the request's
+                log.emit("db.after_commit_failed", action=action.__qualname__, error=f"{type(e).__name__}: {e}")
+    finally:
+        _acting.reset(token)
 
 
 def jobs_tx(*, lock: str = "") -> contextlib.AbstractContextManager[Tx]:
