@@ -333,6 +333,7 @@ export function createApi({
   const get = (path, options) => request("GET", path, options);
   const post = (path, body, options = {}) => request("POST", path, { ...options, body });
   const patch = (path, body, options = {}) => request("PATCH", path, { ...options, body });
+  const put = (path, body, options = {}) => request("PUT", path, { ...options, body });
   const del = (path, options) => request("DELETE", path, options);
 
   // --- auth --------------------------------------------------------------------------------------
@@ -395,7 +396,7 @@ export function createApi({
   const pub = { auth: false }; // customers' routes: no token, no refresh, never "log in again"
 
   return {
-    request, get, post, patch, delete: del,
+    request, get, post, patch, put, delete: del,
     session: { read: readSession, save: saveSession, clear: clearSession, isLoggedIn },
     refresh: () => refreshSession((readSession() || {}).access_token || null),
 
@@ -431,6 +432,17 @@ export function createApi({
     appointmentAction: (appointmentId, action, body = {}) => post(`/appointments/${enc(appointmentId)}/${action}`, body),
     createAppointment: (body, idempotencyKey) => post("/appointments", body, withKey(idempotencyKey)),
     availability: (query) => get("/availability", { query }),
+
+    // notifications: channels, reminders and sender (PUT carries only what changed, and `version`), the
+    // wording of each message per channel (PUT customises, DELETE goes back to the default), the log
+    notificationSettings: () => get("/notifications/settings"),
+    updateNotificationSettings: (changes) => put("/notifications/settings", changes),
+    notificationTemplates: () => get("/notifications/templates"),
+    /** content: {subject, body} (e-mail) or {name, language, parameters} (WhatsApp), optional `version`. */
+    saveTemplate: (key, content) => put(`/notifications/templates/${enc(key)}`, content),
+    resetTemplate: (key) => del(`/notifications/templates/${enc(key)}`),
+    /** One page, newest first: {limit, cursor, appointment_id, customer_id} (unset ones left out). */
+    notificationLog: (query = {}) => get("/notifications/log", { query }),
 
     // the public booking page and the customer's manage link
     publicProfile: (slug) => get(`/public/${enc(slug)}`, pub),

@@ -100,7 +100,7 @@ function appLayout(page, path) {
         h("nav", { class: "nav", "aria-label": "Main" },
           navLink("/calendar", "Calendar", ICONS.calendar, path === "/calendar"),
           navLink("/", "Dashboard", ICONS.home, path === "/"),
-          navLink("/settings", "Settings", ICONS.settings, path === "/settings"),
+          navLink("/settings", "Settings", ICONS.settings, path === "/settings" || path.startsWith("/settings/")),
           admin ? navLink("/team", "Team", ICONS.team, path === "/team") : null),
         h("div", { class: "topbar-user" },
           h("span", { class: "avatar", "aria-hidden": "true" }, initials),
@@ -108,7 +108,16 @@ function appLayout(page, path) {
             h("span", { class: "user-name" }, me.user.name || me.user.email),
             h("span", { class: "user-role" }, `${roleLabel(me.role)} · ${planLabel(me.plan)}`)),
           logout))),
-    h("main", { id: "main", class: "app-main", tabindex: "-1" }, page));
+    h("main", { id: "main", class: "app-main", tabindex: "-1" }, settingsTabs(path), page));
+}
+
+// The settings area's pages, as tabs above each of them (the top bar has one "Settings" link).
+const SETTINGS_TABS = [["/settings", "Business"], ["/settings/notifications", "Notifications"]];
+
+function settingsTabs(path) {
+  if (!SETTINGS_TABS.some(([href]) => href === path)) return null;
+  return h("nav", { class: "subnav", "aria-label": "Settings" }, SETTINGS_TABS.map(([href, label]) =>
+    h("a", { href, class: "subnav-link", "aria-current": href === path ? "page" : null }, label)));
 }
 
 function loadingView(label = "Loading…") {

@@ -6,6 +6,7 @@ import { bookPage } from "./pages/book.js";
 import { calendarPage } from "./pages/calendar.js";
 import { dashboardPage } from "./pages/dashboard.js";
 import { managePage } from "./pages/manage.js";
+import { notificationsPage } from "./pages/notifications.js";
 import { settingsPage } from "./pages/settings.js";
 import { teamPage } from "./pages/team.js";
 
@@ -13,6 +14,7 @@ export const routes = [
   { path: "/", title: "Dashboard", auth: true, page: dashboardPage },
   { path: "/calendar", title: "Calendar", auth: true, page: calendarPage },
   { path: "/settings", title: "Settings", auth: true, page: settingsPage },
+  { path: "/settings/notifications", title: "Notifications", auth: true, page: notificationsPage },
   { path: "/team", title: "Team", auth: true, role: "admin", page: teamPage },
   { path: "/login", title: "Log in", guestOnly: true, page: loginPage },
   { path: "/signup", title: "Start your free trial", guestOnly: true, page: signupPage, wide: true },
