@@ -140,8 +140,10 @@ SELECT {_COLUMNS} FROM appointments
  ORDER BY start_at
  FOR UPDATE"""
 
-_ADD_LINK = """-- a manage link for the customer; only the hash of its secret is kept
-INSERT INTO booking_links (token_hash, business_id, appointment_id) VALUES (:hash, :bid, :id)"""
+_ADD_LINK = """-- a manage link for the customer; only the hash of its secret is kept (the same message written
+-- again keeps its first)
+INSERT INTO booking_links (token_hash, business_id, appointment_id) VALUES (:hash, :bid, :id)
+ON CONFLICT (token_hash) DO NOTHING"""
 
 _BY_LINK = f"""-- the appointment a manage link points at
 SELECT {_COLUMNS} FROM appointments
@@ -386,9 +388,11 @@ def book_online(business_id: UUID, booking: Booking, customer: CustomerDetails) 
     return {"appointment": appointment_json(row, internal=False), "manage_token": token}
 
 
-def add_link(tx: Tx, business_id: UUID, appointment_id: UUID) -> str:
-    """A new manage link for an appointment (the booking answer, and later each e-mail, get one)."""
-    token, token_hash = security.new_token(prefix=str(business_id))
+def add_link(tx: Tx, business_id: UUID, appointment_id: UUID, *, message_id: UUID | None = None) -> str:
+    """A new manage link for an appointment (the booking answer, and each message, get one). A
+    message's (``message_id``: its outbox row) is derived from it, so writing it again gives the same."""
+    token, token_hash = security.derived_token("manage", str(message_id), prefix=str(business_id)) \
+        if message_id is not None else security.new_token(prefix=str(business_id))
     tx.execute(_ADD_LINK, hash=token_hash, bid=business_id, id=appointment_id)
     return token
 

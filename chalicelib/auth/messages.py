@@ -1,6 +1,7 @@
 """The account e-mails (verify the address, reset the password, join a team), written by the
-notification worker. Each makes its link's secret as it is written, so the outbox row that asked for
-it holds nothing an attacker reading the database could use."""
+notification worker. Each link's secret is derived from its message (or invitation) under the
+signing key as the e-mail is written, so the outbox row that asked for it holds nothing an attacker
+reading the database could use, and an e-mail written twice (a redelivery) carries one working link."""
 from __future__ import annotations
 
 from typing import Any
@@ -37,7 +38,7 @@ def _invitation(to: str, link: str, business_name: str, role: str) -> Email:
 def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     base, payload, topic = settings().app_base_url, row["payload"], row["topic"]
     if topic == "auth.invitation":
-        invitation = business.reissue_invitation_token(tx, row["business_id"], UUID(payload["invitation_id"]))
+        invitation = business.invitation_message(tx, row["business_id"], UUID(payload["invitation_id"]))
         if invitation is None:  # revoked or accepted meanwhile
             return []
         link = f"{base}/accept-invitation?token={invitation['token']}"
@@ -47,9 +48,9 @@ def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     if user is None:
         return []
     if topic == "auth.verify_email":
-        token = auth.new_link_token(tx, user["id"], "verify_email")
+        token = auth.link_token(tx, user["id"], "verify_email", message_id=row["id"])
         return [Outgoing("verify_email", email=_verify(user["email"], f"{base}/verify-email?token={token}"))]
     if topic == "auth.reset_password":
-        token = auth.new_link_token(tx, user["id"], "reset_password")
+        token = auth.link_token(tx, user["id"], "reset_password", message_id=row["id"])
         return [Outgoing("reset_password", email=_reset(user["email"], f"{base}/reset-password?token={token}"))]
     return []

@@ -76,18 +76,16 @@ _LOCK_LOGIN = """-- one log-in attempt per address at a time (until commit): par
 -- all read the same count before any of them records its failure
 SELECT pg_advisory_xact_lock(hashtextextended('login:' || :email_hash, 0))"""
 
-_INSERT_USER_TOKEN = """-- an e-mailed single-use link
+_INSERT_USER_TOKEN = """-- an e-mailed single-use link (the same e-mail written again keeps the first)
 INSERT INTO user_tokens (user_id, purpose, token_hash, expires_at)
-VALUES (:uid, :purpose, :hash, now() + :ttl::interval)"""
+VALUES (:uid, :purpose, :hash, now() + :ttl::interval)
+ON CONFLICT ON CONSTRAINT user_tokens_hash_key DO NOTHING"""
 
 _USE_USER_TOKEN = """-- spend an e-mailed link: only a live, unused one
 UPDATE user_tokens SET used_at = now()
  WHERE token_hash = :hash AND purpose = :purpose AND used_at IS NULL AND expires_at > now()
 RETURNING user_id"""
 
-_RECENT_RESETS = """-- reset links sent to a user lately (to stop a stranger flooding their mailbox)
-SELECT count(*) FROM user_tokens
- WHERE user_id = :uid AND purpose = 'reset_password' AND created_at > now() - :window::interval"""
 
 _SPEND_OTHER_RESETS = """-- the other reset links sent to the user stop working with this reset
 UPDATE user_tokens SET used_at = now() WHERE user_id = :uid AND purpose = 'reset_password' AND used_at IS NULL"""
@@ -112,10 +110,11 @@ def _session(tx: Tx, *, user: dict[str, Any], business_id: UUID, role: str) -> d
     return {**tokens, "user": users.as_json(user), "role": role, "business_id": str(business_id)}
 
 
-def new_link_token(tx: Tx, user_id: UUID, purpose: str) -> str:
-    """A single-use link's secret (``verify_email`` or ``reset_password``), made by the notification
-    worker as it writes the e-mail, so no readable secret waits in the outbox; only its hash is kept."""
-    token, token_hash = security.new_token()
+def link_token(tx: Tx, user_id: UUID, purpose: str, *, message_id: UUID) -> str:
+    """A single-use link's secret (``verify_email`` or ``reset_password``) for the e-mail ``message_id``
+    (its outbox row), made by the notification worker as it writes the e-mail, so no readable secret
+    waits in the outbox; only its hash is kept. Writing the same e-mail again gives the same link."""
+    token, token_hash = security.derived_token(purpose, str(message_id))
     ttl = VERIFY_TTL if purpose == "verify_email" else RESET_TTL
     tx.execute(_INSERT_USER_TOKEN, uid=user_id, purpose=purpose, hash=token_hash, ttl=_interval(ttl))
     return token
@@ -215,10 +214,16 @@ def logout(business_id: UUID, user_id: UUID, refresh_token: str | None) -> None:
 def forgot_password(email_address: str) -> None:
     """E-mail a reset link if the address has an account and has not had 3 in the last hour; the
     caller answers the same either way."""
-    with db.transaction() as tx:
+    # A jobs transaction: the reset e-mail belongs to no business, and only the jobs see such rows.
+    with db.jobs_tx() as tx:
         user = users.by_email(tx, email_address)
-        if user is not None and tx.value(_RECENT_RESETS, uid=user["id"],
-                                         window=_interval(timedelta(hours=1))) < RESET_EMAILS_PER_HOUR:
+        if user is None:
+            return
+        # Counted when asked, not when sent (the e-mail is written later, by the worker), one request
+        # per account at a time, so a burst of requests cannot slip past the count together.
+        tx.lock(f"reset:{user['id']}")
+        if outbox.count_recent(tx, "auth.reset_password", aggregate_id=user["id"],
+                               within=timedelta(hours=1)) < RESET_EMAILS_PER_HOUR:
             outbox.add(tx, None, "auth.reset_password", aggregate_id=user["id"],
                        payload={"user_id": str(user["id"])})
 

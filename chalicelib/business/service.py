@@ -49,12 +49,10 @@ _SERVE_SLUG = """-- this transaction serves one public page: the business with t
 SELECT set_config('app.slug', :slug, true)"""
 _BY_SLUG = f"""-- the active business behind a public page
 SELECT {_COLUMNS} FROM businesses WHERE slug = :slug AND status = 'active'"""
-_REISSUE_INVITATION = """-- a fresh secret for an open invitation, as its e-mail is written (only the hash is kept)
-UPDATE invitations i SET token_hash = :hash
-  FROM businesses b
- WHERE i.id = :id AND b.id = i.business_id AND i.accepted_at IS NULL AND i.revoked_at IS NULL
-   AND i.expires_at > now()
-RETURNING i.email, i.role, b.name AS business_name"""
+_OPEN_INVITATION = """-- an open invitation and its business's name, for its e-mail
+SELECT i.email, i.role, i.token_hash, b.name AS business_name
+  FROM invitations i JOIN businesses b ON b.id = i.business_id
+ WHERE i.id = :id AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()"""
 
 # Columns a PATCH may set, from the API's field names.
 POLICY_FIELDS = ("slot_interval_min", "min_notice_min", "max_advance_days", "cancel_cutoff_min",
@@ -96,8 +94,8 @@ UPDATE invitations SET revoked_at = now()
  WHERE business_id = :bid AND email = :email AND accepted_at IS NULL AND revoked_at IS NULL"""
 
 _INSERT_INVITATION = """-- an invitation; only the token's hash is kept
-INSERT INTO invitations (business_id, email, role, token_hash, invited_by, expires_at)
-VALUES (:bid, :email, :role, :hash, :by, now() + make_interval(days => :days))
+INSERT INTO invitations (id, business_id, email, role, token_hash, invited_by, expires_at)
+VALUES (:id, :bid, :email, :role, :hash, :by, now() + make_interval(days => :days))
 RETURNING id, email, role, created_at, expires_at"""
 
 _TAKE_INVITATION = """-- spend an invitation: only a live, open one
@@ -293,9 +291,10 @@ def _with_current_role(tx: Tx, caller: Caller, *, at_least: str) -> Caller:
 
 
 def invite(caller: Caller, email_address: str, role: str) -> dict[str, Any]:
-    # The e-mailed token is made by the notification worker as it writes the invitation
-    # (``reissue_invitation_token``); until then the row holds the hash of one nobody has.
-    _, token_hash = security.new_token(prefix=str(caller.business_id))
+    # The e-mailed token is derived from the invitation (``invitation_message``), so no readable
+    # secret waits in the outbox and a redelivered e-mail carries the same link.
+    invitation_id = uuid.uuid4()
+    _, token_hash = security.derived_token("invitation", str(invitation_id), prefix=str(caller.business_id))
     with db.tenant_tx(caller.business_id) as tx:
         caller = _with_current_role(tx, caller, at_least="admin")
         if role == "owner" and caller.role != "owner":
@@ -306,22 +305,26 @@ def invite(caller: Caller, email_address: str, role: str) -> dict[str, Any]:
         if person is not None and member_role(tx, caller.business_id, person["id"]) is not None:
             raise Conflict("This person is already on the team.", code="already_member")
         tx.execute(_REVOKE_OPEN_INVITATION, bid=caller.business_id, email=email_address)
-        row = tx.one(_INSERT_INVITATION, bid=caller.business_id, email=email_address, role=role, hash=token_hash,
-                     by=caller.user_id, days=INVITATION_TTL.days)
+        row = tx.one(_INSERT_INVITATION, id=invitation_id, bid=caller.business_id, email=email_address, role=role,
+                     hash=token_hash, by=caller.user_id, days=INVITATION_TTL.days)
         outbox.add(tx, caller.business_id, "auth.invitation", aggregate_id=row["id"],
                    payload={"invitation_id": str(row["id"])})
     return _invitation_json(row)
 
 
-def reissue_invitation_token(tx: Tx, business_id: UUID, invitation_id: UUID) -> dict[str, Any] | None:
-    """The invitation's address, role and business name with a new token (what its e-mail needs), or
-    None when it is no longer open."""
-    token, token_hash = security.new_token(prefix=str(business_id))
-    # Behind the team lock, as invitations are made: the new secret's row version and a concurrent
-    # invitation's revoke-and-insert would otherwise wait on each other (a deadlock).
-    tx.value(_LOCK_TEAM, bid=business_id)
-    row = tx.one(_REISSUE_INVITATION, id=invitation_id, hash=token_hash)
-    return {**row, "token": token} if row else None
+def invitation_message(tx: Tx, business_id: UUID, invitation_id: UUID) -> dict[str, Any] | None:
+    """What an invitation's e-mail needs (address, role, business name and the link's token), or None
+    when it is no longer open. The token is derived from the invitation, so writing the e-mail again
+    gives the same working link."""
+    row = tx.one(_OPEN_INVITATION, id=invitation_id)
+    if row is None:
+        return None
+    try:
+        token, _ = security.derived_token("invitation", str(invitation_id), prefix=str(business_id),
+                                          known_hash=row["token_hash"])
+    except LookupError:  # made under a signing key no longer listed: the invitation must be sent again
+        return None
+    return {"email": row["email"], "role": row["role"], "business_name": row["business_name"], "token": token}
 
 
 def _guard_owner_change(tx: Tx, caller: Caller, current_role: str, new_role: str | None) -> None:

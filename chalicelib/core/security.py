@@ -92,6 +92,22 @@ def new_token(prefix: str = "") -> tuple[str, str]:
     return token, hash_token(token)
 
 
+def derived_token(purpose: str, key: str, *, prefix: str = "", known_hash: str | None = None) -> tuple[str, str]:
+    """A secret that the same (``purpose``, ``key``) always gives again, and the hash to store: for a
+    message that may be written more than once (a queue redelivers it), so every copy carries the
+    one working link. It is an HMAC under the signing key, as unguessable as ``new_token``'s.
+
+    ``known_hash``: the hash stored when it was made; the key it was made under is found among the
+    keys still listed (a rotation in between does not break it). None when no listed key gives it."""
+    active, keys = _signing_keys()
+    for kid in ([active] if known_hash is None else [active, *(k for k in keys if k != active)]):
+        mac = hmac.new(keys[kid].encode(), f"token\n{purpose}\n{key}".encode(), hashlib.sha256).digest()
+        token = f"{prefix}.{_b64(mac)}" if prefix else _b64(mac)
+        if known_hash is None or hmac.compare_digest(hash_token(token), known_hash):
+            return token, hash_token(token)
+    raise LookupError("no signing key gives this token")
+
+
 def hash_token(token: str) -> str:
     # High-entropy secrets need no slow hash: a digest is enough to make a leaked table useless.
     return hashlib.sha256(token.encode()).hexdigest()

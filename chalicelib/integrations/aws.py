@@ -12,11 +12,18 @@ from typing import Any
 from chalicelib.core.settings import settings
 
 
+# SES: one attempt per call. botocore would otherwise retry a send whose answer timed out, which may
+# deliver it twice; the notification queue retries instead, knowing what was delivered.
+_RETRIES = {"sesv2": {"total_max_attempts": 1}}
+
+
 @functools.cache
 def client(service: str) -> Any:
     import boto3
+    from botocore.config import Config
 
-    return boto3.session.Session().client(service, region_name=settings().aws_region)
+    config = Config(retries=_RETRIES[service]) if service in _RETRIES else None
+    return boto3.session.Session().client(service, region_name=settings().aws_region, config=config)
 
 
 def reset() -> None:

@@ -49,6 +49,11 @@ class Rejected(Exception):
         self.detail = detail
 
 
+class Uncertain(Exception):
+    """The request reached the Cloud API and its answer was lost (a read timeout, a dropped or
+    garbled answer): it may have been sent, so sending again could deliver it twice."""
+
+
 class Unavailable(Exception):
     """A transient failure (5xx, throttled, timeout, connection): the same send may work later."""
 
@@ -160,13 +165,16 @@ def _post_cloud(business_id: UUID, phone_number_id: str, body: dict[str, Any]) -
         if e.code == 429 or e.code >= 500 or code in _TRANSIENT_CODES:
             raise Unavailable(f"HTTP {e.code}: {detail}") from e
         raise Rejected(code, detail) from e
+    except urllib.error.URLError as e:
+        # Never connected (refused, DNS, a connect timeout): nothing was sent, so a retry is safe.
+        raise Unavailable(f"{type(e).__name__}: {e.reason}") from e
     except (OSError, http.client.HTTPException, ValueError) as e:
-        # URLError (refused, DNS), timeouts, dropped or garbled answers, or a 200 whose body is not JSON.
-        raise Unavailable(f"{type(e).__name__}: {e}") from e
+        # Connected, then a read timeout, a dropped connection or an answer that is not JSON.
+        raise Uncertain(f"{type(e).__name__}: {e}") from e
     try:
         return answer["messages"][0]["id"]
     except (KeyError, IndexError, TypeError) as e:
-        raise Unavailable(f"no message id in the answer: {str(answer)[:_DETAIL_MAX]}") from e
+        raise Uncertain(f"no message id in the answer: {str(answer)[:_DETAIL_MAX]}") from e
 
 
 def _write_file(business_id: UUID, phone_number_id: str, body: dict[str, Any]) -> tuple[str, str]:

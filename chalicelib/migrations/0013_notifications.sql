@@ -6,7 +6,7 @@
 -- tenant's rows; no tenant table (appointments, customers, ...) grants anything to that setting, so
 -- the jobs read those inside the tenant's own scope like any request.
 
--- The product's own messages (verify e-mail, reset password) belong to no business.
+-- The product's own messages (reset password) belong to no business: only a jobs transaction sees them.
 ALTER TABLE outbox ALTER COLUMN business_id DROP NOT NULL;
 -- Inline delivery (local stage) retries from the sweep: how often it failed, and why last.
 ALTER TABLE outbox ADD COLUMN attempts integer NOT NULL DEFAULT 0;
@@ -16,9 +16,9 @@ ALTER TABLE outbox ADD COLUMN last_error text;
 ALTER TABLE outbox ADD COLUMN lease_until timestamptz;
 DROP POLICY outbox_tenant ON outbox;
 CREATE POLICY outbox_tenant ON outbox
-    USING (business_id IS NOT DISTINCT FROM NULLIF(current_setting('app.business_id', true), '')::uuid
+    USING (business_id = NULLIF(current_setting('app.business_id', true), '')::uuid
            OR current_setting('app.jobs', true) = 'on')
-    WITH CHECK (business_id IS NOT DISTINCT FROM NULLIF(current_setting('app.business_id', true), '')::uuid
+    WITH CHECK (business_id = NULLIF(current_setting('app.business_id', true), '')::uuid
                 OR current_setting('app.jobs', true) = 'on');
 
 CREATE TABLE notification_settings (
@@ -112,9 +112,9 @@ CREATE UNIQUE INDEX notification_deliveries_provider_idx ON notification_deliver
 ALTER TABLE notification_deliveries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE notification_deliveries FORCE ROW LEVEL SECURITY;
 CREATE POLICY notification_deliveries_tenant ON notification_deliveries
-    USING (business_id IS NOT DISTINCT FROM NULLIF(current_setting('app.business_id', true), '')::uuid
+    USING (business_id = NULLIF(current_setting('app.business_id', true), '')::uuid
            OR current_setting('app.jobs', true) = 'on')
-    WITH CHECK (business_id IS NOT DISTINCT FROM NULLIF(current_setting('app.business_id', true), '')::uuid
+    WITH CHECK (business_id = NULLIF(current_setting('app.business_id', true), '')::uuid
                 OR current_setting('app.jobs', true) = 'on');
 
 -- Messages that failed for good (moved here from the SQS dead-letter queue, or after the local
@@ -131,9 +131,9 @@ CREATE INDEX dead_letters_waiting_idx ON dead_letters (dead_at, outbox_id) WHERE
 ALTER TABLE dead_letters ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dead_letters FORCE ROW LEVEL SECURITY;
 CREATE POLICY dead_letters_tenant ON dead_letters
-    USING (business_id IS NOT DISTINCT FROM NULLIF(current_setting('app.business_id', true), '')::uuid
+    USING (business_id = NULLIF(current_setting('app.business_id', true), '')::uuid
            OR current_setting('app.jobs', true) = 'on')
-    WITH CHECK (business_id IS NOT DISTINCT FROM NULLIF(current_setting('app.business_id', true), '')::uuid
+    WITH CHECK (business_id = NULLIF(current_setting('app.business_id', true), '')::uuid
                 OR current_setting('app.jobs', true) = 'on');
 
 -- The platform's operators (they alone reach /admin/*). Not tenant-owned.

@@ -1,7 +1,8 @@
 """The messages an appointment event calls for: the customer's (on their channel) and, for a new
-booking, the staff member's. What they say is read when they are sent, so a message describes the
-appointment as it is; a reminder for a start that has moved or an appointment no longer on is
-dropped (the move armed the reminders for the new time)."""
+booking, the staff member's. What they say is read when they are written, so a message describes
+the appointment as it is; one that no longer fits it is dropped (a confirmation of a booking since
+cancelled, a reminder for a start that has moved or passed: the move armed reminders for the new
+time). Writing a message again (a redelivery) gives the same text and the same manage link."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -27,19 +28,27 @@ def _customer_message(topic: str, facts: dict[str, Any]) -> str | None:
             "appointment.cancelled": "booking_cancelled", "appointment.reminder": "reminder"}.get(topic)
 
 
-def _stale_reminder(payload: dict[str, Any], facts: dict[str, Any]) -> bool:
-    return facts["status"] not in _ACTIVE or \
-        datetime.fromisoformat(payload["start_at"]) != facts["start_at"]
+def _stale(message: str, payload: dict[str, Any], facts: dict[str, Any]) -> bool:
+    """Whether the message no longer fits the appointment (it is written late: a queue backlog, a
+    redrive). A booking no longer on gets no confirmation (its cancellation says what is true); a
+    reminder goes only for the start it was armed for, and only before it."""
+    if message == "booking_cancelled":
+        return False
+    if facts["status"] not in _ACTIVE:
+        return True
+    return message == "reminder" and (datetime.fromisoformat(payload["start_at"]) != facts["start_at"]
+                                      or facts["start_at"] <= datetime.now(timezone.utc))
 
 
-def _values(tx: Tx, business_id: UUID, facts: dict[str, Any], message: str) -> dict[str, str]:
+def _values(tx: Tx, business_id: UUID, facts: dict[str, Any], message: str, outbox_id: UUID) -> dict[str, str]:
     base = settings().app_base_url
     if message == "staff_new_booking":
         link = f"{base}/calendar"
     elif message == "booking_cancelled":  # nothing left to manage: the booking page, to book again
         link = f"{base}/book/{facts['business_slug']}"
     else:  # each message carries its own manage link (only its hash is stored)
-        link = f"{base}/manage-booking?token={appointments.add_link(tx, business_id, facts['id'])}"
+        token = appointments.add_link(tx, business_id, facts["id"], message_id=outbox_id)
+        link = f"{base}/manage-booking?token={token}"
     location = facts["location_name"] + (f", {facts['location_address']}" if facts["location_address"] else "")
     return {"customer_name": facts["customer_name"], "service": facts["service_name"], "staff": facts["staff_name"],
             "location": location, "business_name": facts["business_name"], "manage_link": link,
@@ -76,14 +85,14 @@ def _email(tx: Tx, business_id: UUID, message: str, to: str, values: dict[str, s
 
 
 def _for_customer(tx: Tx, business_id: UUID, message: str, facts: dict[str, Any],
-                  prefs: preferences.Preferences) -> Outgoing:
+                  prefs: preferences.Preferences, outbox_id: UUID) -> Outgoing:
     who = {"customer_id": facts["customer_id"], "appointment_id": facts["id"]}
     wants_whatsapp = prefs.whatsapp_enabled and facts["customer_channel"] == "whatsapp" and facts["customer_phone"]
     if not facts["customer_email"] and not wants_whatsapp:
         return Outgoing(message, skip_reason="the customer has no e-mail address or WhatsApp number", **who)
     if not wants_whatsapp and not prefs.email_enabled:
         return Outgoing(message, skip_reason="e-mail is turned off in the notification settings", **who)
-    values = _values(tx, business_id, facts, message)
+    values = _values(tx, business_id, facts, message, outbox_id)
     mail = _email(tx, business_id, message, facts["customer_email"], values, prefs, facts,
                   _invite(message, facts, values)) if facts["customer_email"] else None
     if not wants_whatsapp:
@@ -95,12 +104,12 @@ def _for_customer(tx: Tx, business_id: UUID, message: str, facts: dict[str, Any]
 
 
 def _for_staff(tx: Tx, business_id: UUID, facts: dict[str, Any], payload: dict[str, Any],
-               prefs: preferences.Preferences) -> list[Outgoing]:
+               prefs: preferences.Preferences, outbox_id: UUID) -> list[Outgoing]:
     """A new booking the staff member did not make themselves."""
     if not facts["staff_email"] or (payload.get("source") == "staff" and facts["created_by"] is not None
                                     and facts["created_by"] == facts["staff_user_id"]):
         return []
-    values = _values(tx, business_id, facts, "staff_new_booking")
+    values = _values(tx, business_id, facts, "staff_new_booking", outbox_id)
     return [Outgoing("staff_new_booking", appointment_id=facts["id"],
                      email=_email(tx, business_id, "staff_new_booking", facts["staff_email"], values, prefs, facts))]
 
@@ -111,11 +120,11 @@ def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     message = _customer_message(row["topic"], facts) if facts else None
     if facts is None or message is None:
         return []
-    if message == "reminder" and _stale_reminder(payload, facts):
-        log.emit("reminder.dropped", appointment_id=str(facts["id"]), status=facts["status"])
+    if _stale(message, payload, facts):
+        log.emit("notification.stale", appointment_id=str(facts["id"]), message=message, status=facts["status"])
         return []
     prefs = preferences.get(tx, business_id)
-    out = [] if facts["customer_erased"] else [_for_customer(tx, business_id, message, facts, prefs)]
+    out = [] if facts["customer_erased"] else [_for_customer(tx, business_id, message, facts, prefs, row["id"])]
     if row["topic"] == "appointment.created":
-        out += _for_staff(tx, business_id, facts, payload, prefs)
+        out += _for_staff(tx, business_id, facts, payload, prefs, row["id"])
     return out

@@ -58,7 +58,7 @@ UPDATE notification_deliveries
 # A status from the provider moves a row forward only (webhooks arrive out of order).
 _PROVIDER_STATUS = """-- a delivery status reported by the provider: sent < delivered < read; failed ends it
 UPDATE notification_deliveries
-   SET status = :status, error = coalesce(:error, error), updated_at = now()
+   SET status = :status, error = coalesce(:error, error), updated_at = :at
  WHERE channel = :channel AND provider_message_id = :provider_id
    AND status IN ('sending', 'sent', 'delivered', 'uncertain')
    AND (:status = 'failed'
@@ -120,10 +120,11 @@ def settle(delivery_id: UUID, status: str, *, provider_id: str | None = None, er
                    error=error[:1000] if error else None)
 
 
-def provider_status(tx: Tx, *, channel: str, provider_id: str, status: str,
+def provider_status(tx: Tx, *, channel: str, provider_id: str, status: str, at: datetime,
                     error: str | None) -> dict[str, Any] | None:
-    """Apply a provider's status report (in a jobs transaction); answer the row when it changed."""
-    return tx.one(_PROVIDER_STATUS, channel=channel, provider_id=provider_id, status=status, error=error)
+    """Apply a provider's status report (in a jobs transaction; ``at``: when the provider saw it);
+    answer the row when it changed."""
+    return tx.one(_PROVIDER_STATUS, channel=channel, provider_id=provider_id, status=status, at=at, error=error)
 
 
 def _log_json(row: dict[str, Any]) -> dict[str, Any]:

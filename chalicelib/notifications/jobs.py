@@ -20,9 +20,9 @@ def deliver(body: str) -> None:
 
 
 def sweep_outbox() -> None:
-    """Every minute: rows no request dispatched, and what the dead-letter queue collected."""
-    outbox.sweep()
+    """Every minute: what the dead-letter queue collected, and rows no worker took."""
     dead_letters.collect()
+    outbox.sweep()
 
 
 def sweep_reminders() -> None:

@@ -41,13 +41,17 @@ class Outgoing:
     skip_reason: str | None = None
     # the WhatsApp delivery this e-mail stands in for
     fallback_of: UUID | None = None
+    # the outbox row whose delivery key this message is logged under, when not the one being
+    # processed (the fallback of another row's message): one key, so it goes once whichever sends it
+    key_outbox_id: UUID | None = None
 
-    def instead(self, failed_delivery: UUID) -> Outgoing | None:
-        """The e-mail to send because this WhatsApp message failed for good (None: no address)."""
+    def instead(self, failed_delivery: UUID, outbox_id: UUID) -> Outgoing | None:
+        """The e-mail to send because this WhatsApp message (of ``outbox_id``) failed for good (None:
+        no address)."""
         if self.email is None:
             return None
         return Outgoing(self.message, self.customer_id, self.appointment_id, email=self.email,
-                        fallback_of=failed_delivery)
+                        fallback_of=failed_delivery, key_outbox_id=outbox_id)
 
     @property
     def channel(self) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -27,9 +28,11 @@ from chalicelib.core.settings import settings
 # maxReceiveCount plays this part in AWS: infra/ sets it to the same number).
 MAX_ATTEMPTS = 5
 # A row younger than this may still be on its way to the worker; the sweep leaves it alone.
-SWEEP_GRACE_S = 60
-# How long a sweep holds the rows it took; a failed local delivery is tried again after it.
-SWEEP_LEASE_S = 60
+SWEEP_GRACE_S = 120
+# How long a sweep holds the rows it sent on: a row queued behind a failing message of its group waits
+# in SQS for up to its retries, and the sweep, which cannot tell queued from lost, sends it again at
+# most this often (harmless: the deliveries are keyed; only wasted). Locally: the retry interval.
+SWEEP_LEASE_S = 300
 SWEEP_BATCH = 200
 
 _ADD = """-- an event about an appointment or a person, for the notification pipeline
@@ -47,6 +50,16 @@ UPDATE outbox SET lease_until = now() + make_interval(secs => :lease)
                LIMIT :batch
                  FOR UPDATE SKIP LOCKED)
 RETURNING id, business_id, aggregate_id"""
+
+_ADD_MANY = """-- several events in one statement (a sweep's batch)
+INSERT INTO outbox (business_id, topic, aggregate_id, payload)
+SELECT * FROM unnest(CAST(:bids AS uuid[]), CAST(:topics AS text[]), CAST(:aggregates AS uuid[]),
+                     CAST(:payloads AS jsonb[]))
+RETURNING id, business_id, aggregate_id"""
+
+_RECENT = """-- how many events of a kind about one person or thing this transaction's scope holds lately
+SELECT count(*) FROM outbox
+ WHERE topic = :topic AND aggregate_id = :aggregate_id AND created_at > now() - make_interval(secs => :within)"""
 
 _TAKE = """-- the worker has the event: the sweep leaves it alone from now on (the queue retries it if need be)
 UPDATE outbox SET dispatched_at = coalesce(dispatched_at, now()) WHERE id = :id
@@ -82,9 +95,31 @@ def add(tx: Tx, business_id: UUID | None, topic: str, *, aggregate_id: UUID, pay
     return row_id
 
 
+@dataclass(frozen=True)
+class Event:
+    business_id: UUID | None
+    topic: str
+    aggregate_id: UUID
+    payload: dict[str, Any]
+
+
+def add_many(tx: Tx, events: list[Event]) -> None:
+    """``add`` for a batch, in one statement."""
+    if not events:
+        return
+    rows = tx.all(_ADD_MANY, bids=[str(e.business_id) if e.business_id else None for e in events],
+                  topics=[e.topic for e in events], aggregates=[str(e.aggregate_id) for e in events],
+                  payloads=[json.dumps(e.payload) for e in events])
+    dispatch_after_commit(tx, [Ref(r["id"], r["business_id"], r["aggregate_id"]) for r in rows])
+
+
 def dispatch_after_commit(tx: Tx, refs: list[Ref]) -> None:
     for ref in refs:
         tx.after_commit(dispatch, ref)
+
+
+def count_recent(tx: Tx, topic: str, *, aggregate_id: UUID, within: timedelta) -> int:
+    return tx.value(_RECENT, topic=topic, aggregate_id=aggregate_id, within=within.total_seconds())
 
 
 def take(tx: Tx, outbox_id: UUID) -> dict[str, Any] | None:

@@ -60,35 +60,24 @@ _ARM_BUSINESS = _ARM.format(
 
 _CLAIM = """-- claim the due reminders (rows another run holds are left to it). One whose appointment has begun
 -- is skipped, and so is one overtaken by a nearer reminder of the same start that is due too (after
--- an outage the 2 h reminder goes, not the 24 h one as well). Each sent one becomes an outbox row.
+-- an outage the 2 h reminder goes, not the 24 h one as well).
 WITH due AS (
     SELECT id FROM reminders
      WHERE state = 'scheduled' AND due_at <= now()
      ORDER BY due_at
      LIMIT :batch
        FOR UPDATE SKIP LOCKED
-), claimed AS (
-    UPDATE reminders r
-       SET claimed_at = now(),
-           state = CASE WHEN r.starts_at <= now() OR EXISTS (
-                             SELECT 1 FROM reminders nearer
-                              WHERE nearer.appointment_id = r.appointment_id AND nearer.starts_at = r.starts_at
-                                AND nearer.offset_min < r.offset_min AND nearer.due_at <= now())
-                        THEN 'skipped' ELSE 'enqueued' END
-      FROM due
-     WHERE r.id = due.id
- RETURNING r.*
-), events AS (
-    INSERT INTO outbox (business_id, topic, aggregate_id, payload)
-    SELECT business_id, 'appointment.reminder', appointment_id,
-           jsonb_build_object('appointment_id', appointment_id, 'offset_min', offset_min,
-                              'start_at', starts_at, 'reminder_id', id)
-      FROM claimed
-     WHERE state = 'enqueued'
- RETURNING id, business_id, aggregate_id
 )
-SELECT (SELECT count(*) FROM claimed) AS claimed, coalesce(
-           (SELECT jsonb_agg(jsonb_build_array(id, business_id, aggregate_id)) FROM events), '[]') AS events"""
+UPDATE reminders r
+   SET claimed_at = now(),
+       state = CASE WHEN r.starts_at <= now() OR EXISTS (
+                         SELECT 1 FROM reminders nearer
+                          WHERE nearer.appointment_id = r.appointment_id AND nearer.starts_at = r.starts_at
+                            AND nearer.offset_min < r.offset_min AND nearer.due_at <= now())
+                    THEN 'skipped' ELSE 'enqueued' END
+  FROM due
+ WHERE r.id = due.id
+RETURNING r.id, r.business_id, r.appointment_id, r.offset_min, r.starts_at, r.state"""
 
 
 def arm(tx: Tx, business_id: UUID, appointment_ids: Iterable[UUID]) -> None:
@@ -109,11 +98,15 @@ def sweep(*, batch: int = SWEEP_BATCH, budget_s: float = SWEEP_BUDGET_S) -> int:
     sent = 0
     while True:
         with db.jobs_tx() as tx:
-            row = tx.one(_CLAIM, batch=batch)
-            assert row is not None
-            outbox.dispatch_after_commit(tx, [outbox.Ref(UUID(i), UUID(b), UUID(a)) for i, b, a in row["events"]])
-        sent += len(row["events"])
-        if row["claimed"] < batch or time.monotonic() - started > budget_s:
+            claimed = tx.all(_CLAIM, batch=batch)
+            due = [r for r in claimed if r["state"] == "enqueued"]
+            # Each becomes an outbox row in the claim's transaction: claimed and enqueued, or neither.
+            outbox.add_many(tx, [outbox.Event(
+                r["business_id"], "appointment.reminder", r["appointment_id"],
+                {"appointment_id": str(r["appointment_id"]), "offset_min": r["offset_min"],
+                 "start_at": r["starts_at"].isoformat(), "reminder_id": str(r["id"])}) for r in due])
+        sent += len(due)
+        if len(claimed) < batch or time.monotonic() - started > budget_s:
             break
     if sent:
         log.emit("reminders.enqueued", count=sent)

@@ -35,7 +35,7 @@ def receive(raw_body: bytes, signature: str | None) -> int:
     with db.jobs_tx() as tx:
         for status in whatsapp.statuses(payload if isinstance(payload, dict) else {}):
             row = deliveries.provider_status(tx, channel="whatsapp", provider_id=status.message_id,
-                                             status=status.status, error=status.error)
+                                             status=status.status, at=status.at, error=status.error)
             if row is None:
                 continue
             changed += 1

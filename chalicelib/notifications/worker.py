@@ -1,15 +1,20 @@
 """The notification worker: one outbox row in, its messages out, each delivered at most once.
 
-First, in one transaction in the row's tenant: read the row, compose its messages (what they say
-is read now, so a message describes the appointment as it is) and claim a delivery row for each.
-Then send each claimed one and record the outcome. A failure that may pass (a provider outage)
-leaves its delivery ``retrying`` and raises, so the queue delivers the row again and only the
-unsent messages go; after the queue's retries the row is a dead letter. A WhatsApp message refused
-for good is not retried: the e-mail goes instead, and the log says so.
+In the row's tenant, the worker takes the row and writes its messages (what they say is read now,
+so a message describes the appointment as it is; writing them again gives the same text and
+links, which are derived from the row). Then, one message at a time, it claims the message's
+delivery row (outbox id + channel + recipient) in a committed transaction, sends, and records the
+outcome: a message the queue delivers again finds its delivery settled and sends nothing, and a
+worker dying after one send leaves the others unclaimed for the redelivery. A failure that may
+pass (a provider outage) leaves its delivery ``retrying`` and raises, so the queue delivers the row
+again; after the queue's retries the row is a dead letter. A failure after the provider may have
+taken the message (its answer lost) is ``uncertain`` and not retried. A WhatsApp message refused
+for good is not retried either: the e-mail goes instead, and the log says so.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 from uuid import UUID
 
@@ -30,18 +35,6 @@ def _composers() -> dict[str, Composer]:
             "notification.fallback": _compose_fallback}
 
 
-def _compose_fallback(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
-    """The e-mail for a WhatsApp message the provider reported failed after accepting it."""
-    payload = row["payload"]
-    original = outbox.get(tx, UUID(payload["outbox_id"]))
-    if original is None:
-        return []
-    failed = UUID(payload["delivery_id"])
-    return [instead for out in _compose(tx, original)
-            if out.whatsapp is not None and out.recipient == payload["recipient"]
-            and (instead := out.instead(failed)) is not None]
-
-
 def _compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     for prefix, composer in _composers().items():
         if row["topic"].startswith(prefix):
@@ -49,24 +42,48 @@ def _compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     return []
 
 
+def _compose_fallback(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
+    """The e-mail for a WhatsApp message the provider reported failed after accepting it, logged
+    under the original row's key, so it goes once whether this row or the original sends it."""
+    payload = row["payload"]
+    original = outbox.get(tx, UUID(payload["outbox_id"]))
+    if original is None:
+        return []
+    failed = UUID(payload["delivery_id"])
+    return [instead for out in _compose(tx, original)
+            if out.whatsapp is not None and out.recipient == payload["recipient"]
+            and (instead := out.instead(failed, original["id"])) is not None]
+
+
+def _transaction(business_id: UUID | None) -> AbstractContextManager[Tx]:
+    """The row's tenant; a message of the product's own (no business) is seen by the jobs only."""
+    return db.tenant_tx(business_id) if business_id is not None else db.jobs_tx()
+
+
 def process(outbox_id: UUID, business_id: UUID | None) -> None:
     """Deliver what an outbox row calls for. Raises when a send failed and may work later."""
-    with db.transaction(business_id) as tx:
+    with _transaction(business_id) as tx:
         row = outbox.take(tx, outbox_id)
         if row is None:  # its business was deleted since
             log.emit("notification.gone", outbox_id=str(outbox_id))
             return
-        claimed = [c for out in _compose(tx, row) if (c := _claim(tx, out, business_id, outbox_id)) is not None]
-    failures = [error for delivery_id, out in claimed
-                if (error := _deliver(delivery_id, out, business_id, outbox_id)) is not None]
+        messages = _compose(tx, row)
+    failures = [error for out in messages if (error := _claim_and_send(out, business_id, outbox_id)) is not None]
     if failures:
         raise failures[0]
+
+
+def _claim_and_send(out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> Exception | None:
+    with _transaction(business_id) as tx:
+        claimed = _claim(tx, out, business_id, outbox_id)
+    return _deliver(*claimed, business_id, outbox_id) if claimed is not None else None
 
 
 def _claim(tx: Tx, out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> tuple[UUID, Outgoing] | None:
     """The delivery row to send ``out`` under, or None when there is nothing (more) to send. A
     WhatsApp message that failed for good on an earlier try hands over to its e-mail."""
-    common = {"business_id": business_id, "outbox_id": outbox_id, "message": out.message,
+    key = out.key_outbox_id or outbox_id
+    common = {"business_id": business_id, "outbox_id": key, "message": out.message,
               "customer_id": out.customer_id, "appointment_id": out.appointment_id}
     if out.skip_reason is not None:
         deliveries.skipped(tx, channel=out.channel, reason=out.skip_reason, **common)
@@ -75,35 +92,44 @@ def _claim(tx: Tx, out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> 
                                    **common)
     if delivery_id is not None:
         return delivery_id, out
-    failed = deliveries.failed_for_good(tx, outbox_id=outbox_id, channel=out.channel, recipient=out.recipient) \
+    failed = deliveries.failed_for_good(tx, outbox_id=key, channel=out.channel, recipient=out.recipient) \
         if out.whatsapp is not None else None
-    instead = out.instead(failed) if failed is not None else None
+    instead = out.instead(failed, key) if failed is not None else None
     return _claim(tx, instead, business_id, outbox_id) if instead is not None else None
 
 
 def _deliver(delivery_id: UUID, out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> Exception | None:
     """Send one claimed message; answer the error to retry on, if any."""
     try:
-        if out.whatsapp is not None:
-            provider_id = _send_whatsapp(out, business_id)
-        else:
-            provider_id = _send_email(out)
+        provider_id = _send_whatsapp(out, business_id) if out.whatsapp is not None else _send_email(out)
     except whatsapp.Rejected as e:
         deliveries.settle(delivery_id, "failed", error=f"WhatsApp refused it: {e.code} {e.detail}")
         return _fall_back(delivery_id, out, business_id, outbox_id)
-    except Exception as e:  # noqa: BLE001 - any other failure may pass: the queue retries this row
+    except Exception as e:  # noqa: BLE001 - sorted below: an unknown outcome, or a failure that may pass
+        if _may_have_gone_out(e):
+            deliveries.settle(delivery_id, "uncertain", error=f"{type(e).__name__}: {e}")
+            return None
         deliveries.settle(delivery_id, "retrying", error=f"{type(e).__name__}: {e}")
         return e
     deliveries.settle(delivery_id, "sent", provider_id=provider_id)
     return None
 
 
+def _may_have_gone_out(error: Exception) -> bool:
+    """The request reached the provider and its answer was lost (a read timeout, a dropped
+    connection): sending again could deliver twice, since neither SES nor the Cloud API takes an
+    idempotency key."""
+    from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
+
+    return isinstance(error, (whatsapp.Uncertain, ReadTimeoutError, ConnectionClosedError))
+
+
 def _fall_back(failed_id: UUID, out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> Exception | None:
-    instead = out.instead(failed_id)
+    instead = out.instead(failed_id, out.key_outbox_id or outbox_id)
     if instead is None:
         log.emit("notification.no_fallback", delivery_id=str(failed_id))
         return None
-    with db.transaction(business_id) as tx:
+    with _transaction(business_id) as tx:
         claimed = _claim(tx, instead, business_id, outbox_id)
     return _deliver(*claimed, business_id, outbox_id) if claimed is not None else None
 

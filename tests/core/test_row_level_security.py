@@ -165,8 +165,8 @@ def test_every_tenant_table_forces_row_level_security_with_a_tenant_policy(owner
     assert unprotected == {}
 
 
-# The notification pipeline also carries the product's own messages (verify e-mail, reset password),
-# which belong to no business: their rows have no tenant, and only an unscoped or jobs transaction sees them.
+# The notification pipeline also carries the product's own messages (reset password), which belong to
+# no business: their rows have no tenant, and only a jobs transaction sees them.
 PRODUCT_MESSAGE_TABLES = {"outbox", "notification_deliveries", "dead_letters"}
 
 
@@ -184,6 +184,8 @@ def test_a_tenant_does_not_see_the_product_messages_and_the_jobs_see_every_tenan
         seen = {str(r["business_id"]) for r in tx.all("SELECT business_id FROM outbox")}
         assert {a.business_id, b.business_id} <= seen
         assert _count(tx, "appointments") == 0 and _count(tx, "customers") == 0
+    with db.transaction() as tx:  # unscoped (login, sign-up): none of the pipeline's rows
+        assert _count(tx, "outbox") == 0 and _count(tx, "notification_deliveries") == 0
 
 
 def test_a_tenant_setting_does_not_leak_into_the_next_transaction_on_the_connection(tenants):

@@ -184,7 +184,7 @@ def test_the_sweep_dispatches_a_row_whose_request_never_did(client, sqs, verifie
     appointment = booked(client, cal, cal.at(3, 10))
     monkeypatch.setattr(outbox, "dispatch", dispatch)
     assert appointment["id"] not in [m.group for m in _receive(sqs)]
-    rows(cal.business_id, "UPDATE outbox SET created_at = now() - interval '2 minutes' "
+    rows(cal.business_id, "UPDATE outbox SET created_at = now() - interval '5 minutes' "
          "WHERE aggregate_id = CAST(:id AS uuid) RETURNING id", id=appointment["id"])
 
     client.lambda_.invoke("outbox_sweep", client.events.generate_cw_event(

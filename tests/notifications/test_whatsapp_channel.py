@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from chalicelib.notifications import worker
 from tests.api import body, call
 from tests.appointments.helpers import booked, calendar
 from tests.checks import error_of, rows
@@ -155,6 +156,11 @@ def test_a_failure_reported_by_the_webhook_sends_the_email_instead(client, graph
     chat, fallback = _deliveries(cal, appointment["id"])
     assert chat["status"] == "failed" and "131047" in chat["error"]
     assert (fallback["channel"], fallback["status"], fallback["fallback_of"]) == ("email", "sent", chat["id"])
+    # The original row delivered again (a redrive, say) finds the e-mail sent under its own key.
+    original = rows(cal.business_id, "SELECT id FROM outbox WHERE topic = 'appointment.created' "
+                    "AND aggregate_id = CAST(:id AS uuid)", id=appointment["id"])[0]["id"]
+    worker.process(original, uuid.UUID(cal.business_id))
+    assert len(mail.sent_to(email)) == 1
 
 
 def test_the_subscription_check_echoes_the_challenge_only_for_our_token(client, configure):
