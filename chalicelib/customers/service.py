@@ -21,6 +21,7 @@ from chalicelib.core import db
 from chalicelib.core.db import ConstraintViolated, Tx
 from chalicelib.core.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from chalicelib.core.pagination import decode_cursor, page
+from chalicelib.notifications import deliveries
 
 # What a phone number may look like: an optional +, then 6 to 20 digits among spaces, dots, dashes,
 # slashes and brackets. Shared by the routes' declarations and the import.
@@ -304,11 +305,13 @@ def _fill_in(tx: Tx, match: dict[str, Any], values: dict[str, Any]) -> dict[str,
 
 def anonymise(tx: Tx, customer_id: UUID) -> bool:
     """The GDPR erase of the customer record inside the caller's transaction: name replaced, contact
-    details, tags and locale cleared, notes deleted, consent history kept. False if there is no
+    details, tags and locale cleared, notes deleted, the addresses messages went to forgotten,
+    consent history kept. False if there is no
     such customer; erasing twice is fine."""
     if tx.value(_ERASE, id=customer_id, erased_name=ERASED_NAME) is None:
         return False
     tx.execute(_DELETE_NOTES, id=customer_id)
+    deliveries.forget_recipient(tx, customer_id)
     return True
 
 

@@ -19,6 +19,8 @@ from chalicelib.core.db import Tx
 from chalicelib.core.errors import ServiceUnavailable
 from chalicelib.core.pagination import decode_cursor, page
 
+# What an erased customer's address becomes in the log (plus the row's id).
+_ERASED = "erased:"
 # Longer than the worker Lambda's timeout: a claim older than this has no live worker behind it.
 SEND_LEASE_S = 120
 
@@ -70,6 +72,9 @@ _FAILED_FOR_GOOD = """-- a send that failed for good (its e-mail fallback is due
 SELECT id FROM notification_deliveries
  WHERE outbox_id = :outbox_id AND channel = :channel AND recipient = :recipient AND status = 'failed'"""
 
+_FORGET_RECIPIENT = """-- a customer erased (GDPR): the log keeps what was sent and when, not to which address
+UPDATE notification_deliveries SET recipient = :erased || id::text WHERE customer_id = :customer_id"""
+
 _LOG_COLUMNS = """id, outbox_id, message, channel, recipient, customer_id, appointment_id, status, provider_message_id,
        error, fallback_of, attempts, created_at, updated_at"""
 
@@ -107,6 +112,11 @@ def failed_for_good(tx: Tx, *, outbox_id: UUID, channel: str, recipient: str) ->
     return tx.value(_FAILED_FOR_GOOD, outbox_id=outbox_id, channel=channel, recipient=recipient)
 
 
+def forget_recipient(tx: Tx, customer_id: UUID) -> None:
+    # Unique per row, so the delivery key (outbox, channel, recipient) still holds.
+    tx.execute(_FORGET_RECIPIENT, customer_id=customer_id, erased=_ERASED)
+
+
 def skipped(tx: Tx, *, business_id: UUID | None, outbox_id: UUID, message: str, channel: str,
             customer_id: UUID | None, appointment_id: UUID | None, reason: str) -> None:
     tx.execute(_SKIPPED, bid=business_id, outbox_id=outbox_id, message=message, channel=channel,
@@ -127,6 +137,11 @@ def provider_status(tx: Tx, *, channel: str, provider_id: str, status: str, at: 
     return tx.one(_PROVIDER_STATUS, channel=channel, provider_id=provider_id, status=status, at=at, error=error)
 
 
+def _shown_recipient(recipient: str) -> str | None:
+    """None for a message sent to nobody (skipped) or to a customer since erased."""
+    return None if not recipient or recipient.startswith(_ERASED) else recipient
+
+
 def _log_json(row: dict[str, Any]) -> dict[str, Any]:
     def text(value: Any) -> str | None:
         return None if value is None else str(value)
@@ -135,7 +150,7 @@ def _log_json(row: dict[str, Any]) -> dict[str, Any]:
         return value.isoformat() if value else None
 
     return {"id": str(row["id"]), "outbox_id": str(row["outbox_id"]), "message": row["message"],
-            "channel": row["channel"], "recipient": row["recipient"] or None,
+            "channel": row["channel"], "recipient": _shown_recipient(row["recipient"]),
             "customer_id": text(row["customer_id"]), "appointment_id": text(row["appointment_id"]),
             "status": row["status"], "provider_message_id": row["provider_message_id"], "error": row["error"],
             "fallback_of": text(row["fallback_of"]), "attempts": row["attempts"],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from tests.api import body, call, new_business
 from tests.appointments.helpers import booked, calendar
-from tests.checks import invalid_fields
+from tests.checks import invalid_fields, rows
 
 
 def test_the_log_lists_the_businesses_deliveries_newest_first_in_pages(client):
@@ -45,3 +45,18 @@ def test_bad_filters_name_their_field(client):
                                                    session=cal.owner))
     assert "cursor" in invalid_fields(call(client, "GET", "/notifications/log?cursor=forged", session=cal.owner))
     assert call(client, "GET", "/notifications/log").status_code == 401
+
+
+def test_an_erased_customer_leaves_what_was_sent_but_not_where(client):
+    cal = calendar(client)
+    appointment = booked(client, cal, cal.at(3, 10))
+
+    answer = call(client, "DELETE", f"/customers/{cal.customer_id}", session=cal.owner)
+
+    assert answer.status_code in (200, 204), answer.body
+    (item,) = body(call(client, "GET", f"/notifications/log?appointment_id={appointment['id']}",
+                        session=cal.owner))["items"]
+    assert (item["message"], item["status"], item["recipient"]) == ("booking_confirmed", "sent", None)
+    stored = rows(cal.business_id, "SELECT recipient FROM notification_deliveries WHERE customer_id = CAST(:id AS uuid)",
+                  id=cal.customer_id)
+    assert all("@" not in r["recipient"] for r in stored)
