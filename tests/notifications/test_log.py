@@ -57,6 +57,6 @@ def test_an_erased_customer_leaves_what_was_sent_but_not_where(client):
     (item,) = body(call(client, "GET", f"/notifications/log?appointment_id={appointment['id']}",
                         session=cal.owner))["items"]
     assert (item["message"], item["status"], item["recipient"]) == ("booking_confirmed", "sent", None)
-    stored = rows(cal.business_id, "SELECT recipient FROM notification_deliveries WHERE customer_id = CAST(:id AS uuid)",
-                  id=cal.customer_id)
+    stored = rows(cal.business_id, "SELECT recipient FROM notification_deliveries "
+                  "WHERE customer_id = CAST(:id AS uuid)", id=cal.customer_id)
     assert all("@" not in r["recipient"] for r in stored)
