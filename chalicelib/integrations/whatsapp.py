@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
 import json
 import string
 import time
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -140,6 +137,10 @@ def _graph_error(status: int, raw: bytes) -> tuple[int | None, str, str | None]:
 
 
 def _post_cloud(business_id: UUID, phone_number_id: str, body: dict[str, Any]) -> str:
+    import http.client  # here, not at the top: the API's containers import this module and never send
+    import urllib.error
+    import urllib.request
+
     token = _access_token(business_id)
     request = urllib.request.Request(
         f"{settings().whatsapp_api_base}/{phone_number_id}/messages",

@@ -1,15 +1,19 @@
-"""What the notification event handlers in app.py run: the queue worker and the schedules."""
+"""What the notification event handlers in app.py run: the queue worker and the schedules. The
+worker's modules (e-mail, WhatsApp, templates) are imported when a handler runs: every container of
+the API imports app.py, and an HTTP request needs none of them."""
 from __future__ import annotations
 
 import json
 from uuid import UUID
 
-from chalicelib.notifications import dead_letters, outbox, reminders, worker
+from chalicelib.notifications import outbox, reminders
 
 
 def deliver(body: str) -> None:
     """One queue message: deliver its outbox row. A failure is counted on the row and raised, so the
     queue retries the message (and after its retries moves it to the dead-letter queue)."""
+    from chalicelib.notifications import worker
+
     message = json.loads(body)
     outbox_id = UUID(message["outbox_id"])
     try:
@@ -21,6 +25,8 @@ def deliver(body: str) -> None:
 
 def sweep_outbox() -> None:
     """Every minute: what the dead-letter queue collected, and rows no worker took."""
+    from chalicelib.notifications import dead_letters
+
     dead_letters.collect()
     outbox.sweep()
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from chalicelib.integrations.email import Attachment
+if TYPE_CHECKING:
+    from chalicelib.integrations.email import Attachment
 
 
 @dataclass(frozen=True)
