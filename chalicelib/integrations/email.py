@@ -47,12 +47,22 @@ def compose(to: str, subject: str, text: str, html: str | None = None, *, sender
     return message
 
 
+class Uncertain(Exception):
+    """SES got the request and its answer was lost (a read timeout, a dropped connection): the
+    message may have been sent, so sending again could deliver it twice."""
+
+
 def _send_ses(message: EmailMessage) -> str:
-    answer = aws.client("sesv2").send_email(
-        FromEmailAddress=message["From"],
-        Destination={"ToAddresses": [message["To"]]},
-        Content={"Raw": {"Data": message.as_bytes()}},
-    )
+    from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
+
+    try:
+        answer = aws.client("sesv2").send_email(
+            FromEmailAddress=message["From"],
+            Destination={"ToAddresses": [message["To"]]},
+            Content={"Raw": {"Data": message.as_bytes()}},
+        )
+    except (ReadTimeoutError, ConnectionClosedError) as e:
+        raise Uncertain(str(e)) from e
     return answer["MessageId"]
 
 

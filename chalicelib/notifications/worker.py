@@ -119,9 +119,7 @@ def _may_have_gone_out(error: Exception) -> bool:
     """The request reached the provider and its answer was lost (a read timeout, a dropped
     connection): sending again could deliver twice, since neither SES nor the Cloud API takes an
     idempotency key."""
-    from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
-
-    return isinstance(error, (whatsapp.Uncertain, ReadTimeoutError, ConnectionClosedError))
+    return isinstance(error, (whatsapp.Uncertain, email.Uncertain))
 
 
 def _fall_back(failed_id: UUID, out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> Exception | None:
