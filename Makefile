@@ -32,7 +32,7 @@ run: $(STAMP)
 	  $(VENV)/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 	node --test web/tests/
 
 migrate: $(STAMP)
