@@ -28,7 +28,7 @@ from chalicelib.availability import service as availability
 from chalicelib.availability.service import Choice, Unavailable
 from chalicelib.business import service as business
 from chalicelib.core import db, security
-from chalicelib.core.db import ConstraintViolated, Tx
+from chalicelib.core.db import ConstraintViolated, Deadlocked, Tx
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
 from chalicelib.core.pagination import decode_cursor, page
 from chalicelib.core.security import Caller
@@ -328,6 +328,8 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
         if e.code == "23503" and "customer" in e.name:
             raise ValidationFailed({"customer_id": "unknown customer"}) from e
         raise
+    except Deadlocked as e:  # an overlapping booking inserted at the same instant, and won
+        raise SlotTaken() from e
     assert row is not None
     _announce(tx, business_id, "appointment.created", row, source=source)
     return row
@@ -563,6 +565,8 @@ def _move(tx: Tx, business_id: UUID, row: dict[str, Any], *, start_at: datetime,
         if e.name == "appointments_no_overlap":
             raise SlotTaken() from e
         raise
+    except Deadlocked as e:  # an overlapping booking or move at the same instant, and it won
+        raise SlotTaken() from e
     assert after is not None
     _record(tx, business_id, row, after, action="rescheduled", actor=actor)
     _announce(tx, business_id, "appointment.rescheduled", after, previous_start_at=_iso(row["start_at"]),

@@ -44,6 +44,13 @@ class QueryTimeout(ServiceUnavailable):
     code, message = "query_timeout", "The database took too long to answer."
 
 
+class Deadlocked(ServiceUnavailable):
+    """Two transactions waited on each other and PostgreSQL ended this one (e.g. two bookings
+    inserted at once, each checking the exclusion constraint against the other's row): trying again
+    is safe, and a service that knows what the race was about says so (a booking: the time is taken)."""
+    code, message = "deadlocked", "The request collided with another one; please try again."
+
+
 _SCOPE = """-- this transaction's tenant, user, background-job scope and statement timeout; and the acting
 -- member's role now
 -- (an access token keeps the role it was issued with; a member removed or demoted since must not act);
@@ -59,6 +66,7 @@ SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))"""
 
 _INTEGRITY_CLASS = "23"
 _STATEMENT_TIMEOUT = "57014"
+_DEADLOCK = "40P01"
 
 
 def _disconnected(error: Exception) -> bool:
@@ -77,6 +85,8 @@ def _translate(error: DatabaseError) -> Exception:
         return ConstraintViolated(fields.get("n", ""), code, fields.get("M", str(error)))
     if code == _STATEMENT_TIMEOUT:
         return QueryTimeout()
+    if code == _DEADLOCK:
+        return Deadlocked()
     return error
 
 
