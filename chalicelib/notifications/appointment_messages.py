@@ -5,6 +5,7 @@ cancelled, a reminder for a start that has moved or passed: the move armed remin
 time). Writing a message again (a redelivery) gives the same text and the same manage link."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
@@ -40,14 +41,25 @@ def _stale(message: str, payload: dict[str, Any], facts: dict[str, Any]) -> bool
                                       or facts["start_at"] <= datetime.now(timezone.utc))
 
 
-def _values(tx: Tx, business_id: UUID, facts: dict[str, Any], message: str, outbox_id: UUID) -> dict[str, str]:
-    base = settings().app_base_url
+@dataclass(frozen=True)
+class _Writing:
+    """What every message about one outbox row is written from (the plan's answer read once)."""
+    tx: Tx
+    business_id: UUID
+    outbox_id: UUID
+    facts: dict[str, Any]
+    prefs: preferences.Preferences
+    custom_templates: bool
+
+
+def _values(w: _Writing, message: str) -> dict[str, str]:
+    base, facts = settings().app_base_url, w.facts
     if message == "staff_new_booking":
         link = f"{base}/calendar"
     elif message == "booking_cancelled":  # nothing left to manage: the booking page, to book again
         link = f"{base}/book/{facts['business_slug']}"
     else:  # each message carries its own manage link (only its hash is stored)
-        token = appointments.add_link(tx, business_id, facts["id"], message_id=outbox_id)
+        token = appointments.add_link(w.tx, w.business_id, facts["id"], message_id=w.outbox_id)
         link = f"{base}/manage-booking?token={token}"
     location = facts["location_name"] + (f", {facts['location_address']}" if facts["location_address"] else "")
     return {"customer_name": facts["customer_name"], "service": facts["service_name"], "staff": facts["staff_name"],
@@ -75,43 +87,47 @@ def _invite(message: str, facts: dict[str, Any], values: dict[str, str]) -> tupl
     return (Attachment("invite.ics", content, "text", "calendar", {"method": method, "charset": "UTF-8"}),)
 
 
-def _email(tx: Tx, business_id: UUID, message: str, to: str, values: dict[str, str], prefs: preferences.Preferences,
-           facts: dict[str, Any], attachments: tuple[Attachment, ...] = ()) -> Email:
-    rendered = templates.render_email(templates.find(tx, business_id, message, "email"), values)
+def _template(w: _Writing, message: str, channel: str) -> templates.Template:
+    return templates.find(w.tx, w.business_id, message, channel, custom_allowed=w.custom_templates)
+
+
+def _email(w: _Writing, message: str, to: str, values: dict[str, str],
+           attachments: tuple[Attachment, ...] = ()) -> Email:
+    rendered = templates.render_email(_template(w, message, "email"), values)
     return Email(to=to, subject=rendered.subject, text=rendered.text, html=rendered.html,
-                 sender_name=prefs.sender_name or facts["business_name"],
-                 reply_to=prefs.reply_to or facts["business_email"], attachments=attachments,
+                 sender_name=w.prefs.sender_name or w.facts["business_name"],
+                 reply_to=w.prefs.reply_to or w.facts["business_email"], attachments=attachments,
                  link=values["manage_link"])
 
 
-def _for_customer(tx: Tx, business_id: UUID, message: str, facts: dict[str, Any],
-                  prefs: preferences.Preferences, outbox_id: UUID) -> Outgoing:
+def _for_customer(w: _Writing, message: str) -> Outgoing:
+    facts, prefs = w.facts, w.prefs
     who = {"customer_id": facts["customer_id"], "appointment_id": facts["id"]}
     wants_whatsapp = prefs.whatsapp_enabled and facts["customer_channel"] == "whatsapp" and facts["customer_phone"]
     if not facts["customer_email"] and not wants_whatsapp:
         return Outgoing(message, skip_reason="the customer has no e-mail address or WhatsApp number", **who)
     if not wants_whatsapp and not prefs.email_enabled:
         return Outgoing(message, skip_reason="e-mail is turned off in the notification settings", **who)
-    values = _values(tx, business_id, facts, message, outbox_id)
-    mail = _email(tx, business_id, message, facts["customer_email"], values, prefs, facts,
-                  _invite(message, facts, values)) if facts["customer_email"] else None
+    values = _values(w, message)
+    mail = _email(w, message, facts["customer_email"], values, _invite(message, facts, values)) \
+        if facts["customer_email"] else None
     if not wants_whatsapp:
         return Outgoing(message, email=mail, **who)
-    rendered = templates.render_whatsapp(templates.find(tx, business_id, message, "whatsapp"), values)
+    rendered = templates.render_whatsapp(_template(w, message, "whatsapp"), values)
     chat = WhatsApp(to=facts["customer_phone"], phone_number_id=prefs.whatsapp_phone_number_id or "",
                     template=rendered.name, language=rendered.language, parameters=tuple(rendered.parameters))
     return Outgoing(message, email=mail, whatsapp=chat, **who)
 
 
-def _for_staff(tx: Tx, business_id: UUID, facts: dict[str, Any], payload: dict[str, Any],
-               prefs: preferences.Preferences, outbox_id: UUID) -> list[Outgoing]:
+def _for_staff(w: _Writing, payload: dict[str, Any]) -> list[Outgoing]:
     """A new booking the staff member did not make themselves."""
+    facts = w.facts
     if not facts["staff_email"] or (payload.get("source") == "staff" and facts["created_by"] is not None
                                     and facts["created_by"] == facts["staff_user_id"]):
         return []
-    values = _values(tx, business_id, facts, "staff_new_booking", outbox_id)
+    values = _values(w, "staff_new_booking")
     return [Outgoing("staff_new_booking", appointment_id=facts["id"],
-                     email=_email(tx, business_id, "staff_new_booking", facts["staff_email"], values, prefs, facts))]
+                     email=_email(w, "staff_new_booking", facts["staff_email"], values))]
 
 
 def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
@@ -123,8 +139,9 @@ def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     if _stale(message, payload, facts):
         log.emit("notification.stale", appointment_id=str(facts["id"]), message=message, status=facts["status"])
         return []
-    prefs = preferences.get(tx, business_id)
-    out = [] if facts["customer_erased"] else [_for_customer(tx, business_id, message, facts, prefs, row["id"])]
+    w = _Writing(tx, business_id, row["id"], facts, preferences.get(tx, business_id),
+                 preferences.plan_allows(tx, business_id, "custom_templates"))
+    out = [] if facts["customer_erased"] else [_for_customer(w, message)]
     if row["topic"] == "appointment.created":
-        out += _for_staff(tx, business_id, facts, payload, prefs, row["id"])
+        out += _for_staff(w, payload)
     return out

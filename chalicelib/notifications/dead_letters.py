@@ -45,12 +45,6 @@ UPDATE dead_letters d
    AND (CAST(:ids AS uuid[]) IS NULL OR d.outbox_id = ANY(CAST(:ids AS uuid[])))
 RETURNING d.outbox_id, d.business_id, d.redrives, o.aggregate_id"""
 
-_REARM = """-- a redriven row starts its retries afresh (the local stage counts them on the row); the sweep
--- leaves it to the redrive for a lease
-UPDATE outbox SET attempts = 0, dispatched_at = NULL, lease_until = now() + make_interval(secs => :lease)
- WHERE id = ANY(CAST(:ids AS uuid[]))"""
-
-
 def bury(ref: outbox.Ref, *, receive_count: int) -> None:
     with db.jobs_tx() as tx:
         _bury(tx, ref.id, ref.business_id, receive_count)
@@ -103,7 +97,7 @@ def redrive(ids: list[UUID] | None) -> dict[str, Any]:
     collect()
     with db.jobs_tx() as tx:
         taken = tx.all(_TAKE, ids=[str(i) for i in ids] if ids is not None else None)
-        tx.execute(_REARM, ids=[str(r["outbox_id"]) for r in taken], lease=outbox.SWEEP_LEASE_S)
+        outbox.redriven(tx, [r["outbox_id"] for r in taken])
     refs = [outbox.Ref(r["outbox_id"], r["business_id"], r["aggregate_id"]) for r in taken]
     if settings().notifications_queue:
         # A new deduplication id: the queue would drop the first one's if it were still in its window.

@@ -57,6 +57,11 @@ SELECT * FROM unnest(CAST(:bids AS uuid[]), CAST(:topics AS text[]), CAST(:aggre
                      CAST(:payloads AS jsonb[]))
 RETURNING id, business_id, aggregate_id"""
 
+_REDRIVEN = """-- a redriven row starts its retries afresh (the local stage counts them on the row); the sweep
+-- leaves it to the redrive for a lease
+UPDATE outbox SET attempts = 0, dispatched_at = NULL, lease_until = now() + make_interval(secs => :lease)
+ WHERE id = ANY(CAST(:ids AS uuid[]))"""
+
 _RECENT = """-- how many events of a kind about one person or thing this transaction's scope holds lately
 SELECT count(*) FROM outbox
  WHERE topic = :topic AND aggregate_id = :aggregate_id AND created_at > now() - make_interval(secs => :within)"""
@@ -116,6 +121,11 @@ def add_many(tx: Tx, events: list[Event]) -> None:
 def dispatch_after_commit(tx: Tx, refs: list[Ref]) -> None:
     for ref in refs:
         tx.after_commit(dispatch, ref)
+
+
+def redriven(tx: Tx, outbox_ids: list[UUID]) -> None:
+    """Rows an operator sends again (dead letters): as if new, and not the sweep's for a lease."""
+    tx.execute(_REDRIVEN, ids=[str(i) for i in outbox_ids], lease=SWEEP_LEASE_S)
 
 
 def count_recent(tx: Tx, topic: str, *, aggregate_id: UUID, within: timedelta) -> int:

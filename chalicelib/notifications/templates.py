@@ -362,12 +362,15 @@ def _template(key: str, row: dict[str, Any] | None) -> Template:
                     updated_at=row["updated_at"])
 
 
-def find(tx: Tx, business_id: UUID, message: str, channel: str) -> Template:
-    """The wording to send: the business's own if its plan lets it use one, else the default."""
+def find(tx: Tx, business_id: UUID, message: str, channel: str, *, custom_allowed: bool | None = None) -> Template:
+    """The wording to send: the business's own if its plan lets it use one, else the default.
+    ``custom_allowed``: whether the plan does, when the caller knows already (a worker writing
+    several messages reads the plan once)."""
     key = f"{message}.{channel}"
     _channel_of(key)
-    usable = preferences.plan_allows(tx, business_id, "custom_templates")
-    return _template(key, tx.one(_FIND, bid=business_id, key=key) if usable else None)
+    if custom_allowed is None:
+        custom_allowed = preferences.plan_allows(tx, business_id, "custom_templates")
+    return _template(key, tx.one(_FIND, bid=business_id, key=key) if custom_allowed else None)
 
 
 def template_json(template: Template) -> dict[str, Any]:

@@ -74,6 +74,12 @@ def add_customer(business_id: str, name: str = "Cara Customer") -> str:
                 bid=business_id, name=name, email=f"cara-{uuid.uuid4().hex[:8]}@example.com")
 
 
+def customer_address(cal: Calendar) -> str:
+    """The calendar's customer's e-mail address (where their messages go)."""
+    return rows(cal.business_id, "SELECT email FROM customers WHERE id = CAST(:id AS uuid)",
+                id=cal.customer_id)[0]["email"]
+
+
 def calendar(client: Any, *, staff: int = 1, **service: Any) -> Calendar:
     """A new business whose policy lets anything from now to a year ahead be booked on a 15-min grid."""
     owner = new_business(client)

@@ -8,14 +8,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from tests.api import body, call
-from tests.appointments.helpers import booked, calendar
+from tests.appointments.helpers import booked, calendar, customer_address
 from tests.booking.helpers import booked_online, booking_body, slug_of
 from tests.checks import rows
-
-
-def _customer_email(cal) -> str:
-    return rows(cal.business_id, "SELECT email FROM customers WHERE id = CAST(:id AS uuid)",
-                id=cal.customer_id)[0]["email"]
 
 
 def _invite(message) -> icalendar.Calendar:
@@ -39,7 +34,7 @@ def test_a_booking_sends_one_confirmation_with_a_calendar_invite(client, mail):
     cal = calendar(client)
     start = cal.at(3, 10)
     appointment = booked(client, cal, start)
-    to = _customer_email(cal)
+    to = customer_address(cal)
 
     messages = mail.sent_to(to)
     assert len(messages) == 1
@@ -65,7 +60,7 @@ def test_a_booking_sends_one_confirmation_with_a_calendar_invite(client, mail):
 def test_the_emailed_manage_link_opens_the_booking(client, mail):
     cal = calendar(client)
     appointment = booked(client, cal, cal.at(3, 10))
-    token = mail.last_token(_customer_email(cal))
+    token = mail.last_token(customer_address(cal))
 
     answer = call(client, "GET", f"/public/bookings/{token}")
 
@@ -80,7 +75,7 @@ def test_a_cancellation_sends_a_cancel_with_the_same_uid_and_a_higher_sequence(c
     answer = call(client, "POST", f"/appointments/{appointment['id']}/cancel", {"reason": "ill"}, session=cal.owner)
 
     assert answer.status_code == 200, answer.body
-    confirmation, cancellation = mail.sent_to(_customer_email(cal))
+    confirmation, cancellation = mail.sent_to(customer_address(cal))
     first, last = _event(_invite(confirmation)), _event(_invite(cancellation))
     assert str(_invite(cancellation)["METHOD"]) == "CANCEL"
     assert str(last["STATUS"]) == "CANCELLED"
@@ -98,7 +93,7 @@ def test_a_reschedule_updates_the_invite_in_place(client, mail):
                   {"start_at": new_start.isoformat()}, session=cal.owner)
 
     assert answer.status_code == 200, answer.body
-    confirmation, moved = mail.sent_to(_customer_email(cal))
+    confirmation, moved = mail.sent_to(customer_address(cal))
     first, second = _event(_invite(confirmation)), _event(_invite(moved))
     assert second["UID"] == first["UID"] and int(second["SEQUENCE"]) > int(first["SEQUENCE"])
     assert second["DTSTART"].dt == new_start
@@ -136,7 +131,7 @@ def test_times_are_written_in_the_locations_zone_and_the_business_locale(client,
 
     booked(client, cal, start)
 
-    (message,) = mail.sent_to(_customer_email(cal))
+    (message,) = mail.sent_to(customer_address(cal))
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "15:00" in text
     german_months = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
@@ -181,7 +176,7 @@ def test_email_turned_off_sends_customers_nothing(client, mail):
 
     appointment = booked(client, cal, cal.at(3, 10))
 
-    assert mail.sent_to(_customer_email(cal)) == []
+    assert mail.sent_to(customer_address(cal)) == []
     assert [d["status"] for d in _deliveries(cal, appointment["id"])] == ["skipped"]
 
 
@@ -195,7 +190,7 @@ def test_a_custom_template_is_what_the_customer_reads(client, mail):
 
     booked(client, cal, cal.at(3, 10))
 
-    (message,) = mail.sent_to(_customer_email(cal))
+    (message,) = mail.sent_to(customer_address(cal))
     assert message["Subject"] == "See you soon, Cara Customer!"
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert text.startswith("Cut with Staff 0 at Main on ")

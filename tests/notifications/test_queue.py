@@ -18,7 +18,7 @@ from chalicelib.core.settings import settings
 from chalicelib.integrations import aws
 from chalicelib.integrations import queue as queues
 from tests.api import body, call
-from tests.appointments.helpers import booked, calendar
+from tests.appointments.helpers import booked, calendar, customer_address
 from tests.checks import error_of, invalid_fields, rows
 
 MAX_RECEIVES = 3
@@ -91,11 +91,6 @@ def pump(client: Any, name: str, *, acknowledge: bool = True) -> int:
     return failures
 
 
-def _customer_email(cal) -> str:
-    return rows(cal.business_id, "SELECT email FROM customers WHERE id = CAST(:id AS uuid)",
-                id=cal.customer_id)[0]["email"]
-
-
 def _operator(client, session) -> None:
     rows(session.business_id, "INSERT INTO platform_operators (user_id) VALUES (CAST(:uid AS uuid)) "
          "ON CONFLICT DO NOTHING RETURNING user_id", uid=session.user_id)
@@ -118,7 +113,7 @@ def test_a_booking_is_queued_with_its_appointment_as_the_group_and_its_row_as_th
 def test_the_worker_sends_through_ses_once_even_when_the_message_comes_back(client, sqs, verified_sender):
     cal = calendar(client)
     appointment = booked(client, cal, cal.at(3, 10))
-    to = _customer_email(cal)
+    to = customer_address(cal)
 
     # The worker sends, then "crashes" before the acknowledge: the queue delivers the message again.
     assert pump(client, sqs, acknowledge=False) == 0
@@ -141,7 +136,7 @@ def test_a_poison_message_reaches_the_dead_letters_and_a_redrive_delivers_it_onc
     if SENDER in [i["IdentityName"] for i in ses.list_email_identities()["EmailIdentities"]]:
         ses.delete_email_identity(EmailIdentity=SENDER)
     appointment = booked(client, cal, cal.at(3, 10))
-    to = _customer_email(cal)
+    to = customer_address(cal)
 
     # SES refuses a sender it has not verified: every try fails, then the queue gives up on it.
     # (the owner's verify e-mail is refused alike: two messages fail)

@@ -8,18 +8,13 @@ import pytest
 
 from chalicelib.notifications import deliveries, worker
 from tests.api import call, new_business, unique_email
-from tests.appointments.helpers import booked, calendar
+from tests.appointments.helpers import booked, calendar, customer_address
 from tests.checks import rows
 
 
 def _outbox_row(business_id: str, topic: str) -> uuid.UUID:
     found = rows(business_id, "SELECT id FROM outbox WHERE topic = :topic ORDER BY created_at DESC", topic=topic)
     return found[0]["id"]
-
-
-def _customer_email(cal) -> str:
-    return rows(cal.business_id, "SELECT email FROM customers WHERE id = CAST(:id AS uuid)",
-                id=cal.customer_id)[0]["email"]
 
 
 def test_an_invitation_written_again_sends_nothing_and_its_link_still_works(client, mail):
@@ -40,11 +35,11 @@ def test_an_invitation_written_again_sends_nothing_and_its_link_still_works(clie
 def test_a_booking_confirmation_written_again_keeps_its_manage_link(client, mail):
     cal = calendar(client)
     booked(client, cal, cal.at(3, 10))
-    token = mail.last_token(_customer_email(cal))
+    token = mail.last_token(customer_address(cal))
 
     worker.process(_outbox_row(cal.business_id, "appointment.created"), uuid.UUID(cal.business_id))
 
-    assert len(mail.sent_to(_customer_email(cal))) == 1
+    assert len(mail.sent_to(customer_address(cal))) == 1
     assert call(client, "GET", f"/public/bookings/{token}").status_code == 200
     links = rows(cal.business_id, "SELECT count(*) AS n FROM booking_links")[0]["n"]
     worker.process(_outbox_row(cal.business_id, "appointment.created"), uuid.UUID(cal.business_id))
@@ -74,7 +69,7 @@ def test_a_worker_dying_after_its_first_send_leaves_the_rest_to_the_redelivery(c
 
     worker.process(held[0].id, held[0].business_id)  # the queue delivers it again
 
-    assert len(mail.sent_to(_customer_email(cal))) == 1
+    assert len(mail.sent_to(customer_address(cal))) == 1
     assert len(mail.sent_to(staff_email)) == 1
     sent = rows(cal.business_id, "SELECT message, status FROM notification_deliveries "
                 "WHERE appointment_id = CAST(:id AS uuid) ORDER BY message", id=appointment["id"])
@@ -93,7 +88,7 @@ def test_a_confirmation_written_after_the_booking_was_cancelled_is_not_sent(clie
 
     outbox.dispatch(held)
 
-    (message,) = mail.sent_to(_customer_email(cal))
+    (message,) = mail.sent_to(customer_address(cal))
     assert "cancelled" in message["Subject"].lower()
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.notifications import reminders
 from tests.api import call
-from tests.appointments.helpers import booked, calendar
+from tests.appointments.helpers import booked, calendar, customer_address
 from tests.checks import rows
 
 LONDON = ZoneInfo("Europe/London")
@@ -33,9 +33,7 @@ def _sweep(client) -> None:
 
 
 def _reminder_emails(cal, mail) -> list:
-    address = rows(cal.business_id, "SELECT email FROM customers WHERE id = CAST(:id AS uuid)",
-                   id=cal.customer_id)[0]["email"]
-    return [m for m in mail.sent_to(address) if "reminder" in m["Subject"].lower()]
+    return [m for m in mail.sent_to(customer_address(cal)) if "reminder" in m["Subject"].lower()]
 
 
 def _reminder_events(cal, appointment_id: str) -> int:

@@ -12,9 +12,9 @@ import pytest
 
 from chalicelib.notifications import worker
 from tests.api import body, call
-from tests.appointments.helpers import booked, calendar
+from tests.appointments.helpers import booked, calendar, customer_address
 from tests.checks import error_of, rows
-from tests.integrations.test_whatsapp import OK, configure, graph, graph_error  # noqa: F401 - fixtures
+from tests.graph_api import OK, configure, graph, graph_error  # noqa: F401 - fixtures
 
 PHONE_NUMBER_ID = "106540352242922"
 APP_SECRET = "app-secret-for-tests"
@@ -37,8 +37,7 @@ def _whatsapp_customer(client, cal, *, email: bool = True) -> str:
         "whatsapp_enabled": True, "whatsapp_phone_number_id": PHONE_NUMBER_ID,
         "whatsapp_access_token": "EAAG-a-long-enough-access-token"}, session=cal.owner)
     assert answer.status_code == 200, answer.body
-    return rows(cal.business_id, "SELECT email FROM customers WHERE id = CAST(:id AS uuid)",
-                id=cal.customer_id)[0]["email"]
+    return customer_address(cal)
 
 
 def _deliveries(cal, appointment_id: str) -> list[dict]:
