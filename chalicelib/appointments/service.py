@@ -134,9 +134,11 @@ SELECT id, action, actor_type, actor_id, before, after, at FROM appointment_hist
 _NEW_SERIES = """-- a recurring series: its rule, for the record
 INSERT INTO appointment_series (id, business_id, rule) VALUES (:id, :bid, CAST(:rule AS jsonb))"""
 
-_SERIES_REST = f"""-- the active occurrences of a series from one start on, held for cancelling
+_SERIES_REST = f"""-- the active occurrences of a series from one start on (a staff-role member's own ones only),
+-- held for cancelling
 SELECT {_COLUMNS} FROM appointments
  WHERE series_id = :series_id AND start_at >= :from_at AND status IN ('pending', 'confirmed')
+   AND (CAST(:staff_id AS uuid) IS NULL OR staff_id = CAST(:staff_id AS uuid))
  ORDER BY start_at
  FOR UPDATE"""
 
@@ -530,7 +532,9 @@ def change_status(caller: Caller, appointment_id: UUID, action: str, *, version:
             return appointment_json(after)
         if row["status"] not in ACTIVE:
             raise InvalidTransition(details={"status": row["status"], "action": action})
-        rest = tx.all(_SERIES_REST, series_id=row["series_id"], from_at=row["start_at"])
+        # A series may span several people's calendars: a staff-role member's scope is their own.
+        rest = tx.all(_SERIES_REST, series_id=row["series_id"], from_at=row["start_at"],
+                      staff_id=_own_staff(tx, caller))
         done = [_transition(tx, caller.business_id, r, action, actor=actor, reason=reason,
                             cancelled_by="business") for r in rest]
     first = next(r for r in done if r["id"] == row["id"])

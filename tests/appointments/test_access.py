@@ -142,3 +142,23 @@ def test_another_business_cannot_book_a_series_with_this_business_ids(client, te
     assert body(foreign_service)["error"]["details"]["fields"] == {"service_id": "unknown service"}
     assert appointment_rows(intruder_cal.business_id) == []
     assert len(appointment_rows(cal.business_id)) == 2
+
+
+def test_staff_cancelling_the_rest_of_a_series_leave_a_colleagues_occurrences_alone(client, team):
+    """A series can span calendars once an admin moves an occurrence to a colleague: the staff-role
+    member's "following" reaches only their own occurrences."""
+    cal, member, mine, _, _ = team
+    series = body(call(client, "POST", "/appointments/recurring",
+                       {"service_id": cal.service_id, "customer_id": cal.customer_id, "staff_id": mine,
+                        "start_at": cal.at(14, 12).isoformat(), "count": 3}, session=cal.owner))
+    first, second, third = (a["id"] for a in series["booked"])
+    moved = call(client, "POST", f"/appointments/{third}/reschedule",
+                 {"start_at": series["booked"][2]["start_at"], "staff_id": cal.staff_ids[0]}, session=cal.owner)
+    assert moved.status_code == 200, moved.body
+
+    answer = call(client, "POST", f"/appointments/{second}/cancel", {"scope": "following"}, session=member)
+
+    assert answer.status_code == 200, answer.body
+    assert body(answer)["cancelled"] == [second]
+    status = {str(r["id"]): r["status"] for r in appointment_rows(cal.business_id)}
+    assert (status[first], status[second], status[third]) == ("confirmed", "cancelled", "confirmed")
