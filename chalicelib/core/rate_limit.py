@@ -12,6 +12,7 @@ schedule to run.
 """
 from __future__ import annotations
 
+import ipaddress
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -103,8 +104,28 @@ def hit(*limits_and_keys: tuple[Limit, str]) -> None:
             raise RateLimited(max(1, math.ceil(max(waits))), "Too many requests; wait before trying again.")
 
 
+# An IPv6 client is given a whole /64 (RFC 6177 and every ISP's practice), so it can pick a new source
+# address per request: limits count the network, the unit one subscriber holds.
+_IPV6_CLIENT_PREFIX = 64
+
+
 def client_address(request: Any) -> str:
-    """The caller's address, as API Gateway saw it (a client cannot forge it, unlike X-Forwarded-For);
-    "unknown" when there is none (local runs)."""
+    """The caller's address, as API Gateway saw it (a client cannot forge it, unlike X-Forwarded-For),
+    as the key its limits count under: an IPv4 address, or an IPv6 address's /64 network; "unknown"
+    when there is none (local runs)."""
     identity = (getattr(request, "context", None) or {}).get("identity") or {}
-    return identity.get("sourceIp") or "unknown"
+    return limit_key(identity.get("sourceIp") or "unknown")
+
+
+def limit_key(address: str) -> str:
+    """What an address counts as: itself (IPv4, or anything unparsable), or its /64 (IPv6; an
+    IPv4-mapped IPv6 address counts as its IPv4 address)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/{_IPV6_CLIENT_PREFIX}", strict=False))
+    return str(parsed)
