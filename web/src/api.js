@@ -20,6 +20,10 @@
 // logic runs under `node --test` with fakes.
 
 export const STORAGE_KEY = "booking.session";
+// The device tokens this browser was given at log-in, per e-mail address: presenting one at the next
+// log-in lets the account's owner in while strangers' bad passwords have locked it (OWASP's device
+// cookie). Kept across log-outs, as the device is the same.
+export const DEVICES_KEY = "booking.devices";
 /** Refresh this long before the access token's expiry rather than send one about to lapse. */
 export const REFRESH_AHEAD_MS = 30_000;
 /** A GET that could not reach the server is tried once more after this pause. */
@@ -161,6 +165,27 @@ export function createApi({
     storage.setItem(STORAGE_KEY, JSON.stringify(session));
     lossReported = false;
     return session;
+  }
+
+  function readDevices() {
+    try {
+      const devices = JSON.parse(storage.getItem(DEVICES_KEY) || "{}");
+      return devices && typeof devices === "object" ? devices : {};
+    } catch {
+      return {};
+    }
+  }
+
+  function deviceLogin(email, password) {
+    const address = String(email).trim().toLowerCase();
+    const known = readDevices()[address];
+    const body = known ? { email, password, device_token: known } : { email, password };
+    return post("/auth/login", body, { auth: false }).then((answer) => {
+      if (answer && answer.device_token) {
+        storage.setItem(DEVICES_KEY, JSON.stringify({ ...readDevices(), [address]: answer.device_token }));
+      }
+      return answer;
+    });
   }
 
   function clearSession() {
@@ -401,7 +426,7 @@ export function createApi({
     refresh: () => refreshSession((readSession() || {}).access_token || null),
 
     signup: (data) => startSession(post("/auth/signup", data, { auth: false })),
-    login: (email, password) => startSession(post("/auth/login", { email, password }, { auth: false })),
+    login: (email, password) => startSession(deviceLogin(email, password)),
     acceptInvitation: (token, name, password) =>
       startSession(post("/auth/invitations/accept", { token, name, password }, { auth: false })),
     forgotPassword: (email) => post("/auth/password/forgot", { email }, { auth: false }),

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { ApiError, createApi, isAuthFailure, parseRetryAfter, STORAGE_KEY } from "../src/api.js";
+import { ApiError, createApi, DEVICES_KEY, isAuthFailure, parseRetryAfter, STORAGE_KEY } from "../src/api.js";
 
 const BASE = "http://api.test";
 const GATEWAY_401 = { message: "Unauthorized" };
@@ -79,6 +79,29 @@ describe("tokens", () => {
     assert.deepEqual(await api.get("/business"), { ok: true });
     assert.equal(calls[1].url, `${BASE}/business`);
     assert.equal(bearer(calls[1]), "Bearer a");
+  });
+
+  it("login keeps the device token per address and presents it at the next login, after a logout too", async () => {
+    const storage = memoryStorage();
+    let issued = 0;
+    const { api, calls } = setup((call) => {
+      if (call.path === "/auth/login") {
+        issued += 1;
+        return json(200, { access_token: "a", refresh_token: "r", expires_in: 900, device_token: `device-${issued}` });
+      }
+      return json(204, null);
+    }, { storage });
+    await api.login("Owner@Demo-Salon.test", "secret-secret");
+    await api.logout();
+    await api.login("owner@demo-salon.test", "secret-secret");
+    await api.login("someone@else.test", "secret-secret");
+
+    const logins = calls.filter((call) => call.path === "/auth/login");
+    assert.equal(logins[0].body.device_token, undefined);
+    assert.equal(logins[1].body.device_token, "device-1");
+    assert.equal(logins[2].body.device_token, undefined, "a device token belongs to one account");
+    assert.deepEqual(JSON.parse(storage.getItem(DEVICES_KEY)),
+      { "owner@demo-salon.test": "device-2", "someone@else.test": "device-3" });
   });
 
   it("a 401 from a public route (wrong password) is an error, not a refresh", async () => {
