@@ -7,7 +7,9 @@ connection is dropped and the next transaction opens a new one.
 
 Tenant isolation rests on row-level security: ``transaction(business_id)`` sets
 ``app.business_id`` for that transaction only (``set_config(..., true)``), so a
-connection reused by the next request carries no tenant over.
+connection reused by the next request carries no tenant over. A public page's
+transaction (``transaction(page=...)``) finds its tenant by the page's slug, and
+counts the page's rate-limit hits, in that same first statement.
 """
 from __future__ import annotations
 
@@ -64,9 +66,41 @@ SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid
 _LOCK = """-- queue behind any other transaction working on the same thing (held until this one ends)
 SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))"""
 
+_SERVE = """-- a public page's transaction: its hits counted (``counted``, rolled back with the transaction);
+-- the active business behind the slug becomes the tenant (the slug's own row-level-security policy,
+-- set first, lets this statement find it); the statement timeout; and, when asked, the lock (see _SCOPE)
+WITH {counting}
+SELECT set_config('app.slug', :slug, true) AS slug,
+       set_config('app.business_id', coalesce((SELECT CAST(id AS text) FROM businesses
+                                                WHERE slug = :slug AND status = 'active'), ''), true) AS business_id,
+       set_config('statement_timeout', :timeout, true) AS timeout,
+       (SELECT json_agg(counted) FROM counted) AS counted,
+       CASE WHEN :lock <> '' THEN (SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))) END
+         AS locked"""
+
+
+@dataclass(frozen=True)
+class Counting:
+    """Hits to count in a transaction's first statement: ``cte`` is WITH-clause text ending in a
+    data-modifying CTE named ``counted``, ``params`` its parameters, ``check`` what raises, given
+    the rows ``counted`` returned, to refuse the request (rolling the counts back with it)."""
+    cte: str
+    params: dict[str, Any]
+    check: Callable[[list[dict[str, Any]]], None]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A public page's transaction: the tenant is the active business with ``slug`` (``Tx.business_id``
+    None when there is none), and ``counting`` is counted in the same round trip."""
+    slug: str
+    counting: Counting
+
+
 _INTEGRITY_CLASS = "23"
 _STATEMENT_TIMEOUT = "57014"
 _DEADLOCK = "40P01"
+_LOGIN_REFUSED = ("28P01", "28000")  # invalid_password, invalid_authorization_specification
 
 
 def _disconnected(error: Exception) -> bool:
@@ -76,6 +110,21 @@ def _disconnected(error: Exception) -> bool:
         return True
     fields = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
     return fields.get("S") == "FATAL" or str(fields.get("C", "")).startswith(("08", "57P0"))
+
+
+def _login_refused(error: BaseException | None) -> bool:
+    """Whether the server refused our credentials (a wrong password, or a role that may not log in).
+    pg8000 may hide the refusal behind the error of closing the socket the server already closed."""
+    while error is not None:
+        fields = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+        if fields.get("C") in _LOGIN_REFUSED:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _timed_out(error: BaseException) -> bool:
+    return isinstance(error, TimeoutError) or isinstance(error.__cause__, TimeoutError)
 
 
 def _translate(error: DatabaseError) -> Exception:
@@ -126,6 +175,8 @@ class Tx:
         self._conn = conn
         self._last: Any = None
         self._after_commit: dict[Callable[[list[Any]], None], list[Any]] = {}
+        # The tenant the scope statement set (None: no tenant, or a public page's slug matched none).
+        self.business_id: UUID | None = None
 
     def after_commit(self, action: Callable[[list[Any]], None], item: Any) -> None:
         """Once this transaction has committed, call ``action`` with every item registered for it here,
@@ -156,6 +207,17 @@ class Tx:
                                  "member": str(member.user_id) if member else "", "lock": lock})
         if member is not None:
             member.check(row[0][4])
+        self.business_id = UUID(str(business_id)) if business_id else None
+
+    def serve(self, page: Page, *, lock: str = "") -> None:
+        """Scope this transaction to a public page (see ``Page``) in one round trip: its hits counted
+        (refused: the check raises, and the transaction rolls them back), its business found and made
+        the tenant, the statement timeout set, and ``lock`` taken (see ``scope``)."""
+        row = self.one(_SERVE.format(counting=page.counting.cte), slug=page.slug, lock=lock,
+                       timeout=f"{int(settings().db_statement_timeout_ms)}ms", **page.counting.params)
+        assert row is not None  # a SELECT without FROM always answers one row
+        self.business_id = UUID(row["business_id"]) if row["business_id"] else None
+        page.counting.check(row["counted"] or [])
 
     def lock(self, name: str) -> None:
         """Take the transaction-level advisory lock ``name`` now (as ``scope(lock=...)`` does in its
@@ -213,31 +275,38 @@ def connect_params(url: str) -> dict[str, Any]:
     }
     socket_dir = query.get("host", "")
     port = parts.port or int(query.get("port", 5432))
-    if socket_dir.startswith("/"):
-        params["unix_sock"] = f"{socket_dir}/.s.PGSQL.{port}"
-        params["ssl_context"] = False
-    else:
-        params["host"] = parts.hostname or "localhost"
-        params["port"] = port
-        params["ssl_context"] = _ssl_context() if query.get("sslmode") in ("require", "verify-full") else False
-    return params
+    host = socket_dir if socket_dir.startswith("/") else parts.hostname or "localhost"
+    return {**params, **_address(host, port, tls=query.get("sslmode") in ("require", "verify-full"))}
 
 
-def _app_connect_params() -> dict[str, Any]:
+def _address(host: str, port: int, *, tls: bool) -> dict[str, Any]:
+    """Where the server listens: a host over TCP (with verified TLS when ``tls``), or, for a host that
+    is a directory (as libpq reads it), the Unix socket in it (on this machine: no TLS)."""
+    if host.startswith("/"):
+        return {"unix_sock": f"{host}/.s.PGSQL.{port}", "ssl_context": False}
+    return {"host": host, "port": port, "ssl_context": _ssl_context() if tls else False}
+
+
+def _app_connect_params(*, fresh_secret: bool = False) -> dict[str, Any]:
+    """How the application logs in. ``fresh_secret``: the credentials held were refused, so read the
+    RDS secret again (see ``secrets.json_secret``)."""
     cfg = settings()
     if cfg.database_url:
         return connect_params(cfg.database_url)
     if cfg.db_secret_arn:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         from chalicelib.integrations import secrets
 
-        secret = secrets.json_secret(cfg.db_secret_arn)
+        try:
+            secret = secrets.json_secret(cfg.db_secret_arn, fresh=fresh_secret)
+        except (BotoCoreError, ClientError) as e:
+            raise ServiceUnavailable("The database credentials cannot be read.") from e
         return {
             "user": secret["username"],
             "password": secret["password"],
-            "host": cfg.db_host or secret["host"],
-            "port": int(secret.get("port", 5432)),
             "database": secret.get("dbname", cfg.db_name),
-            "ssl_context": _ssl_context(),
+            **_address(cfg.db_host or secret["host"], int(secret.get("port", 5432)), tls=True),
         }
     if cfg.embedded_db:
         from chalicelib.core import embedded_pg
@@ -246,12 +315,36 @@ def _app_connect_params() -> dict[str, Any]:
     raise ServiceUnavailable("No database is configured (set DATABASE_URL or DB_SECRET_ARN).")
 
 
-def open_connection(params: dict[str, Any] | None = None) -> pg8000.native.Connection:
-    """A new connection (the caller owns and closes it).
+def open_connection(params: dict[str, Any] | None = None, *,
+                    socket_timeout_s: float | None = None) -> pg8000.native.Connection:
+    """A new connection (the caller owns and closes it). Opening it (TCP, TLS, login) gives up after
+    ``DB_CONNECT_TIMEOUT_S``; then ``socket_timeout_s`` bounds the wait for each answer (None: no
+    limit, for the migration runner, whose statements may run long).
 
     No session ``SET`` here: behind RDS Proxy a session setting pins the client to
     one server connection for good. Each transaction sets what it needs, locally."""
-    return pg8000.native.Connection(application_name="booking", **(params or _app_connect_params()))
+    conn = pg8000.native.Connection(application_name="booking", timeout=settings().db_connect_timeout_s,
+                                    **(params or _app_connect_params()))
+    # pg8000 takes one timeout, for the socket it opens; once logged in, the answers get their own.
+    conn._usock.settimeout(socket_timeout_s)
+    return conn
+
+
+def _open_app_connection() -> pg8000.native.Connection:
+    """The application's new connection, each answer awaited at most ``DB_SOCKET_TIMEOUT_S``. A login
+    refused (the password was rotated since the secret was read) reads the secret again and tries once
+    more; any failure to connect is a 503."""
+    timeout = settings().db_socket_timeout_s
+    try:
+        try:
+            return open_connection(_app_connect_params(), socket_timeout_s=timeout)
+        except (InterfaceError, DatabaseError) as e:
+            if not (_login_refused(e) and settings().db_secret_arn):
+                raise
+            log.emit("db.login_refused", retry="with the secret read again")
+            return open_connection(_app_connect_params(fresh_secret=True), socket_timeout_s=timeout)
+    except (InterfaceError, OSError, DatabaseError) as e:
+        raise ServiceUnavailable("The database cannot be reached.") from e
 
 
 # Idle connections, newest last. A Lambda container serves one request at a time, so it only ever
@@ -267,10 +360,7 @@ def _checkout() -> tuple[pg8000.native.Connection, bool]:
     with _idle_lock:
         if _idle:
             return _idle.pop(), True
-    try:
-        return open_connection(), False
-    except (InterfaceError, OSError) as e:
-        raise ServiceUnavailable("The database cannot be reached.") from e
+    return _open_app_connection(), False
 
 
 def _begin() -> pg8000.native.Connection:
@@ -286,6 +376,10 @@ def _begin() -> pg8000.native.Connection:
             _close(conn)
             if not kept or not _disconnected(e):
                 raise ServiceUnavailable("The database cannot be reached.") from e
+            if _timed_out(e):
+                # Silent rather than closed: the way to the server is down, and every other kept
+                # connection would wait as long. A fresh one is bounded by the connect timeout.
+                reset_connection()
 
 
 def _checkin(conn: pg8000.native.Connection) -> None:
@@ -313,19 +407,32 @@ def reset_connection() -> None:
 
 @contextmanager
 def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | None = None,
-                lock: str = "", jobs: bool = False) -> Iterator[Tx]:
+                lock: str = "", jobs: bool = False, page: Page | None = None) -> Iterator[Tx]:
     """One transaction, committed on success and rolled back on any exception; then the actions
     registered with ``Tx.after_commit`` run (an action that fails is logged: the change stands).
 
     ``business_id`` scopes every row-level-security policy to that tenant;
     ``user_id`` additionally lets the caller see its own memberships in other
-    tenants (used by login and token refresh); ``jobs``: see ``Tx.scope``.
+    tenants (used by login and token refresh); ``jobs``: see ``Tx.scope``; ``page``
+    (instead of a tenant): see ``Tx.serve``.
+
+    Inside ``last_commit_held`` the commit of a transaction that succeeds waits for the next
+    transaction to begin or for ``Holding.finish``.
     """
+    holding = _holding.get()
+    if holding is not None:
+        holding.release()  # what the request did before must be committed before this begins
     conn = _begin()
     try:
         tx = Tx(conn)
-        tx.scope(business_id, user_id=user_id, lock=lock, jobs=jobs)
+        if page is not None:
+            tx.serve(page, lock=lock)
+        else:
+            tx.scope(business_id, user_id=user_id, lock=lock, jobs=jobs)
         yield tx
+        if holding is not None:
+            holding.hold(conn, tx)
+            return
         conn.run("COMMIT")
     except BaseException as e:
         if _disconnected(e):
@@ -345,10 +452,70 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
         _run_after_commit(tx._after_commit)
 
 
+class Holding:
+    """The last transaction of a unit of work, held open (its commit, and the actions after it, wait)
+    so that what the work answered can be written in it: see ``last_commit_held``."""
+
+    def __init__(self) -> None:
+        self._held: tuple[pg8000.native.Connection, Tx] | None = None
+
+    def hold(self, conn: pg8000.native.Connection, tx: Tx) -> None:
+        self.release()  # one begun inside this one ended first
+        self._held = (conn, tx)
+
+    def release(self) -> None:
+        """Commit the transaction held, if any (then its actions run)."""
+        self.finish(None, None)
+
+    def finish(self, business_id: UUID | str | None, write: Callable[[Tx], None] | None) -> None:
+        """Run ``write`` in the transaction held, when it is ``business_id``'s, and commit it; otherwise
+        commit it and run ``write`` in a transaction of its own."""
+        held, self._held = self._held, None
+        if held is not None:
+            conn, tx = held
+            try:
+                if write is not None and tx.business_id is not None and str(tx.business_id) == str(business_id):
+                    write(tx)
+                    write = None
+                conn.run("COMMIT")
+            except BaseException:
+                _close(conn)  # nothing of it commits: the server rolls back what a closed connection left open
+                raise
+            _checkin(conn)
+            if tx._after_commit:
+                _run_after_commit(tx._after_commit)
+        if write is not None:
+            token = _holding.set(None)
+            try:
+                with transaction(business_id) as tx:
+                    write(tx)
+            finally:
+                _holding.reset(token)
+
+
+_holding: ContextVar[Holding | None] = ContextVar("holding", default=None)
+
+
+@contextmanager
+def last_commit_held() -> Iterator[Holding]:
+    """Run a unit of work whose last transaction stays open until ``Holding.finish`` writes its answer
+    in it (an idempotent request's answer commits with its change, before anything is sent after the
+    commit). Each transaction the work begins first commits the one held, so the work runs as it
+    would without this; on the way out, whatever is still held is committed."""
+    holding = Holding()
+    token = _holding.set(holding)
+    try:
+        yield holding
+    finally:
+        _holding.reset(token)
+        holding.release()
+
+
 def _run_after_commit(actions: dict[Callable[[list[Any]], None], list[Any]]) -> None:
     # The follow-ups act for the system, not for the member whose request committed: a member who
-    # just left the business must not stop the e-mail about what they did.
-    token = _acting.set(None)
+    # just left the business must not stop the e-mail about what they did. Nor are their own
+    # transactions part of a unit of work whose last commit is held.
+    token, holding = _acting.set(None), _holding.set(None)
     try:
         for action, items in actions.items():
             try:
@@ -356,6 +523,7 @@ def _run_after_commit(actions: dict[Callable[[list[Any]], None], list[Any]]) -> 
             except Exception as e:  # noqa: BLE001 - committed already: a follow-up's failure is not the request's
                 log.emit("db.after_commit_failed", action=action.__qualname__, error=f"{type(e).__name__}: {e}")
     finally:
+        _holding.reset(holding)
         _acting.reset(token)
 
 

@@ -123,14 +123,17 @@ _ALGORITHM = "HS256"
 _LOCAL_KEYS = {"local-1": "local-development-signing-key-not-for-production-use"}
 
 
-@functools.cache
-def _signing_keys() -> tuple[str, dict[str, str]]:
-    """(active kid, {kid: secret}); old kids stay listed while their tokens may live, for rotation."""
+def _signing_keys(*, fresh: bool = False) -> tuple[str, dict[str, str]]:
+    """(active kid, {kid: secret}); old kids stay listed while their tokens may live, for rotation.
+
+    From the secret, as the secret store keeps it (``SECRETS_TTL_S``): a key removed from the secret
+    stops signing and verifying in every warm container within that time. ``fresh``: see
+    ``secrets.json_secret``."""
     cfg = settings()
     if cfg.jwt_secret_arn:
         from chalicelib.integrations import secrets as secret_store
 
-        doc = secret_store.json_secret(cfg.jwt_secret_arn)
+        doc = secret_store.json_secret(cfg.jwt_secret_arn, fresh=fresh)
         return doc["active_kid"], dict(doc["keys"])
     if cfg.jwt_keys:
         return cfg.jwt_active_kid, dict(json.loads(cfg.jwt_keys))
@@ -152,12 +155,20 @@ def issue_access_token(*, user_id: UUID, business_id: UUID, role: str) -> tuple[
     return jwt.encode(claims, keys[kid], algorithm=_ALGORITHM, headers={"kid": kid}), cfg.access_token_ttl_s
 
 
+def _verifying_key(kid: str) -> str | None:
+    """The key named ``kid``. One we do not hold may have been added to the secret since we read it
+    (another container already signs with it): the secret is read again, at most once per
+    ``secrets.FRESH_READ_INTERVAL_S``, however many forged kids arrive."""
+    key = _signing_keys()[1].get(kid)
+    return key if key is not None else _signing_keys(fresh=True)[1].get(kid)
+
+
 def decode_access_token(token: str) -> dict[str, Any]:
     """The verified claims, or ``Unauthorized``: the algorithm list is pinned and every claim is required."""
     cfg = settings()
     try:
         kid = jwt.get_unverified_header(token).get("kid")
-        key = _signing_keys()[1].get(kid) if isinstance(kid, str) else None
+        key = _verifying_key(kid) if isinstance(kid, str) else None
         if key is None:
             raise Unauthorized("The token was signed with an unknown key.")
         claims = jwt.decode(

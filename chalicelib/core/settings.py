@@ -27,6 +27,13 @@ class Settings:
     db_name: str
     db_ssl_ca_file: str | None
     db_statement_timeout_ms: int
+    # Client-side limits, so a silent server or proxy (failover, half-open connection) costs seconds,
+    # not the function's whole timeout: opening a connection (TCP, TLS, login) and waiting for any
+    # later answer. The second must exceed the statement timeout, which ends slow queries first.
+    db_connect_timeout_s: float
+    db_socket_timeout_s: float
+    # How long a secret read from Secrets Manager is used before it is read again (at most 5 minutes).
+    secrets_ttl_s: int
     local_dir: Path
     # Tokens.
     jwt_secret_arn: str | None
@@ -53,6 +60,17 @@ class Settings:
     whatsapp_secret_arn: str | None
     whatsapp_app_secret: str | None
     whatsapp_verify_token: str | None
+    # Retention: how long the daily retention sweep (chalicelib/system/retention.py) keeps each kind of
+    # row, in days, and how it deletes: at most retention_batch rows per statement and transaction,
+    # for at most retention_budget_s seconds per run (the scheduled function's timeout must exceed it
+    # by one batch).
+    retention_idempotency_days: int
+    retention_login_failures_days: int
+    retention_tokens_days: int
+    retention_booking_links_days: int
+    retention_notifications_days: int
+    retention_batch: int
+    retention_budget_s: int
 
     @property
     def embedded_db(self) -> bool:
@@ -77,6 +95,10 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 @functools.cache
 def settings() -> Settings:
     env = os.environ.get
@@ -93,6 +115,9 @@ def settings() -> Settings:
         db_name=env("DB_NAME", "booking"),
         db_ssl_ca_file=env("DB_SSL_CA_FILE") or None,
         db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 5000),
+        db_connect_timeout_s=_float("DB_CONNECT_TIMEOUT_S", 3.0),
+        db_socket_timeout_s=_float("DB_SOCKET_TIMEOUT_S", 8.0),
+        secrets_ttl_s=min(_int("SECRETS_TTL_S", 300), 300),  # a revoked key must not outlive 5 minutes
         local_dir=local_dir,
         jwt_secret_arn=env("JWT_SECRET_ARN") or None,
         jwt_keys=env("JWT_KEYS") or None,
@@ -114,4 +139,17 @@ def settings() -> Settings:
         whatsapp_secret_arn=env("WHATSAPP_SECRET_ARN") or None,
         whatsapp_app_secret=env("WHATSAPP_APP_SECRET") or None,
         whatsapp_verify_token=env("WHATSAPP_VERIFY_TOKEN") or None,
+        # An Idempotency-Key answers its retries for 2 days (Stripe keeps them 24 hours).
+        retention_idempotency_days=_int("RETENTION_IDEMPOTENCY_DAYS", 2),
+        # Failed log-ins count for 15 minutes; a day keeps them for a look after an attack.
+        retention_login_failures_days=_int("RETENTION_LOGIN_FAILURES_DAYS", 1),
+        # Refresh tokens, e-mailed links and invitations: 30 days after they expired (used or not).
+        retention_tokens_days=_int("RETENTION_TOKENS_DAYS", 30),
+        # A manage link: 30 days after its appointment ended or was cancelled.
+        retention_booking_links_days=_int("RETENTION_BOOKING_LINKS_DAYS", 30),
+        # The notification pipeline's record (events sent, the delivery log, reminders sent, dead
+        # letters redriven or left): 90 days.
+        retention_notifications_days=_int("RETENTION_NOTIFICATIONS_DAYS", 90),
+        retention_batch=_int("RETENTION_BATCH", 2000),
+        retention_budget_s=_int("RETENTION_BUDGET_S", 20),
     )

@@ -13,7 +13,8 @@ from chalicelib.integrations import aws, email, secrets
 
 
 def _forget_cached_config() -> None:
-    for cached in (settings, db._ssl_context, secrets.json_secret, security._signing_keys):
+    # The JWT keys are read through the secret store, whose copies this forgets too.
+    for cached in (settings, db._ssl_context, secrets.json_secret):
         cached.cache_clear()
 
 
