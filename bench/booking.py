@@ -8,9 +8,10 @@ free start (the staff availability service lists them first, untimed), so every 
 
 - round trips: every statement pg8000 sends in this process is counted (the bench patches
   the driver, nothing in the app) during ``POST /appointments`` (a member books for a customer,
-  naming the staff member, no Idempotency-Key; goal <= 6) and during the public
-  ``POST /public/{slug}/bookings`` (a new customer, for information); the statements are listed by
-  their first line. Committed bookings go to an in-process moto SQS queue, as in AWS (one call
+  naming the staff member, no Idempotency-Key; goal <= 6), during the public
+  ``POST /public/{slug}/bookings`` (a new customer, no Idempotency-Key; goal <= 8) and during the
+  public ``GET /public/{slug}/availability`` (a day of one staff member's slots; goal <= 4); the
+  statements are listed by their first line. Committed bookings go to an in-process moto SQS queue, as in AWS (one call
   after commit, no SQL); the local stage's in-request worker would not be what a deployed booking costs.
 - latency: median of the staff route against a bare write transaction on a kept connection, timed
   interleaved so that load from other processes hits each alike: ``db.transaction()`` running one
@@ -46,6 +47,8 @@ STAFF = 10
 PER_STAFF = 130
 DAYS = 30
 GOAL_TRIPS = 6
+GOAL_PUBLIC_TRIPS = 8
+GOAL_SLOTS_TRIPS = 4
 GOAL_RATIO = 3.0
 
 _BASELINE = """-- the trivial write of a bare transaction (a row of a table without row-level security)
@@ -119,6 +122,16 @@ def public_booking(client: Any, scenario: Scenario) -> Any:
     return _checked(answer, f"POST /public/{{slug}}/bookings {payload}")
 
 
+def public_slots(client: Any, scenario: Scenario) -> Any:
+    """``GET /public/{slug}/availability``: the first day's slots of one staff member."""
+    query = (f"service_id={scenario.business.service_id}&staff_id={scenario.business.staff_ids[0]}"
+             f"&from={scenario.start_date.isoformat()}&to={scenario.start_date.isoformat()}")
+    answer = client.http.get(f"/public/{scenario.business.slug}/availability?{query}")
+    if answer.status_code != 200:
+        raise RuntimeError(f"GET /public/{{slug}}/availability: {answer.status_code} {answer.body[:300]!r}")
+    return answer
+
+
 def _bare_transaction() -> None:
     with db.transaction() as tx:
         tx.execute(_BASELINE, bucket=f"bench:{uuid.uuid4()}")
@@ -146,6 +159,12 @@ def measure(client: Any, scenario: Scenario, *, runs: int = RUNS) -> dict[str, A
             public_booking(client, scenario)
         public_trips.append(len(statements))
         public_statements = list(statements)
+    slots_trips: list[int] = []
+    for _ in range(PUBLIC):
+        with counter.counting() as statements:
+            public_slots(client, scenario)
+        slots_trips.append(len(statements))
+        slots_statements = list(statements)
 
     raw = db.open_connection()
     try:
@@ -159,8 +178,9 @@ def measure(client: Any, scenario: Scenario, *, runs: int = RUNS) -> dict[str, A
     finally:
         raw.close()
     fixtures.clear_rate_limits()  # and the baseline's rows
-    return summarize({"staff_trips": staff_trips, "public_trips": public_trips, "staff_statements": staff_statements,
-                      "public_statements": public_statements, "samples": times})
+    return summarize({"staff_trips": staff_trips, "public_trips": public_trips, "slots_trips": slots_trips,
+                      "staff_statements": staff_statements, "public_statements": public_statements,
+                      "slots_statements": slots_statements, "samples": times})
 
 
 def summarize(figures: dict[str, Any]) -> dict[str, Any]:
@@ -178,7 +198,9 @@ def combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return summarize({
         "staff_trips": [n for r in rounds for n in r["staff_trips"]],
         "public_trips": [n for r in rounds for n in r["public_trips"]],
+        "slots_trips": [n for r in rounds for n in r["slots_trips"]],
         "staff_statements": last["staff_statements"], "public_statements": last["public_statements"],
+        "slots_statements": last["slots_statements"],
         "samples": {name: [v for r in rounds for v in r["samples"][name]] for name in last["samples"]}})
 
 
@@ -192,9 +214,10 @@ def describe(scenario: Scenario) -> str:
 
 def report(figures: dict[str, Any]) -> None:
     runs = len(figures["samples"]["route"])
-    print("\nSQL round trips per booking (statements sent by pg8000):")
+    print("\nSQL round trips per request (statements sent by pg8000):")
     for label, key in (("POST /appointments (staff, staff member named, no Idempotency-Key)", "staff"),
-                       ("POST /public/{slug}/bookings (new customer)", "public")):
+                       ("POST /public/{slug}/bookings (new customer, no Idempotency-Key)", "public"),
+                       ("GET /public/{slug}/availability (one staff member, one day)", "slots")):
         low, high = min(figures[f"{key}_trips"]), max(figures[f"{key}_trips"])
         print(f"  {label}: {high}" + (f" (min {low})" if low != high else ""))
         for statement in figures[f"{key}_statements"]:
@@ -207,6 +230,10 @@ def report(figures: dict[str, Any]) -> None:
     print(f"  raw BEGIN; INSERT; COMMIT (3 round trips)        median {figures['raw']:7.2f}  "
           f"p95 {figures['raw_p95']:7.2f}   (route / raw: {figures['raw_ratio']:.2f}x, for information)\n")
     fixtures.verdict("booking POST /appointments: SQL round trips", max(figures["staff_trips"]), GOAL_TRIPS, "")
+    fixtures.verdict("booking POST /public/{slug}/bookings: SQL round trips", max(figures["public_trips"]),
+                     GOAL_PUBLIC_TRIPS, "")
+    fixtures.verdict("booking GET /public/{slug}/availability: SQL round trips", max(figures["slots_trips"]),
+                     GOAL_SLOTS_TRIPS, "")
     fixtures.verdict("booking POST /appointments / bare transaction (median)", figures["ratio"], GOAL_RATIO)
 
 

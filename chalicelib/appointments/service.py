@@ -50,6 +50,10 @@ TRANSITIONS = {
 # "any staff" may lose a race for the person it picked to a booking at another, overlapping start;
 # it then looks again (the lock only queues requests for the same start).
 ANY_STAFF_ATTEMPTS = 3
+# Unconfirmed (pending) bookings to come that one customer (found by e-mail or phone) may hold at a
+# business from its public page: a request that waits for the business takes a place in its calendar
+# meanwhile, so a stranger must not hold many. A real customer asks for one or two at a time.
+MAX_PENDING_ONLINE = 3
 MAX_SERIES = 52
 
 _COLUMNS = """id, location_id, service_id, staff_id, customer_id, series_id, start_at, end_at, session_key, status,
@@ -59,20 +63,29 @@ _COLUMNS = """id, location_id, service_id, staff_id, customer_id, series_id, sta
 _TRACKED = ("status", "start_at", "end_at", "staff_id", "location_id", "service_id", "customer_id", "price_minor",
             "notes", "internal_notes", "cancel_reason")
 
-_INSERT = f"""-- a booking and its first history entry, together
+_INSERT = f"""-- a booking, its first history entry, its event for the notification pipeline, its reminders and,
+-- when booked online, its customer's manage link: together. Not made (no row) when :capped and the
+-- customer already holds as many unconfirmed online bookings to come as allowed.
 WITH booked AS (
   INSERT INTO appointments (id, business_id, location_id, service_id, staff_id, customer_id, series_id, start_at,
                             end_at, occupied, session_key, status, price_minor, currency, notes, internal_notes,
                             source, created_by)
-  VALUES (:id, :bid, :location_id, :service_id, :staff_id, :customer_id, :series_id, :start_at, :end_at,
-          tstzrange(:occupied_from, :occupied_until), :session_key, :status, :price_minor, :currency, :notes,
-          :internal_notes, :source, :created_by)
+  SELECT :id, :bid, :location_id, :service_id, :staff_id, :customer_id, :series_id, :start_at, :end_at,
+         tstzrange(:occupied_from, :occupied_until), :session_key, :status, :price_minor, :currency, :notes,
+         :internal_notes, :source, :created_by
+   WHERE NOT :capped
+      OR (SELECT count(*) FROM appointments
+           WHERE customer_id = :customer_id AND status = 'pending' AND source = 'online' AND start_at > now())
+         < :max_pending
   RETURNING {_COLUMNS}
 ), history AS (
   INSERT INTO appointment_history (business_id, appointment_id, action, actor_type, actor_id, after)
   SELECT :bid, id, 'created', :actor_type, :actor_id, CAST(:after AS jsonb) FROM booked
+), {outbox.insert_cte("booked")}, {reminders.arm_cte("booked")}, linked AS (
+  INSERT INTO booking_links (token_hash, business_id, appointment_id)
+  SELECT :link_hash, :bid, id FROM booked WHERE CAST(:link_hash AS text) IS NOT NULL
 )
-SELECT * FROM booked"""
+SELECT booked.*, (SELECT id FROM outboxed) AS outbox_id FROM booked"""
 
 _GET = f"""-- one appointment
 SELECT {_COLUMNS} FROM appointments WHERE id = :id"""
@@ -161,6 +174,11 @@ class SlotTaken(Conflict):
 
 class SlotUnavailable(Conflict):
     code, message = "slot_unavailable", "This time cannot be booked."
+
+
+class TooManyPending(Conflict):
+    code, message = ("too_many_pending", "You already have bookings here waiting for the business to confirm them; "
+                     "please wait for their answer, or contact the business.")
 
 
 class InvalidTransition(Conflict):
@@ -255,14 +273,18 @@ def as_json(value: Any) -> str:
     return json.dumps(value, default=_plain)
 
 
+def _event(row: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """What the notification pipeline hears about an appointment (``row`` as it is now)."""
+    return {"appointment_id": str(row["id"]), "status": row["status"], "version": row["version"],
+            "start_at": _iso(row["start_at"]), "end_at": _iso(row["end_at"]), "staff_id": str(row["staff_id"]),
+            "customer_id": str(row["customer_id"]), "service_id": str(row["service_id"]),
+            "location_id": str(row["location_id"]), **extra}
+
+
 def _announce(tx: Tx, business_id: UUID, topic: str, row: dict[str, Any], **extra: Any) -> None:
     """An appointment changed (``row`` as it is now): tell the notification pipeline, and bring its
     reminders in line with its status and start, in the transaction of the change."""
-    outbox.add(tx, business_id, topic, aggregate_id=row["id"], payload={
-        "appointment_id": str(row["id"]), "status": row["status"], "version": row["version"],
-        "start_at": _iso(row["start_at"]), "end_at": _iso(row["end_at"]), "staff_id": str(row["staff_id"]),
-        "customer_id": str(row["customer_id"]), "service_id": str(row["service_id"]),
-        "location_id": str(row["location_id"]), **extra})
+    outbox.add(tx, business_id, topic, aggregate_id=row["id"], payload=_event(row, **extra))
     reminders.arm(tx, business_id, [row["id"]])
 
 
@@ -287,8 +309,10 @@ def _visible(tx: Tx, row: dict[str, Any] | None, caller: Caller | None) -> dict[
 
 # --- booking ---------------------------------------------------------------------------------
 
-def _lock_key(business_id: UUID, service_id: UUID, start_at: datetime) -> str:
-    return f"start:{business_id}:{service_id}:{start_at.astimezone(timezone.utc).isoformat()}"
+def _lock_key(service_id: UUID, start_at: datetime) -> str:
+    # A service id is unique across tenants: a public booking takes this lock in the statement that
+    # finds its business, before it knows the business's id.
+    return f"start:{service_id}:{start_at.astimezone(timezone.utc).isoformat()}"
 
 
 def _status_for(choice: Choice, *, online: bool) -> str:
@@ -310,7 +334,10 @@ def _decide(tx: Tx, business_id: UUID, booking: Booking, *, public: bool,
 
 
 def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, customer_id: UUID, actor: Actor,
-            source: str, series_id: UUID | None = None) -> dict[str, Any]:
+            source: str, series_id: UUID | None = None, link_hash: str | None = None) -> dict[str, Any]:
+    """The booking, in one statement with its history, its event, its reminders and (``link_hash``)
+    its manage link. Online, a customer holding ``MAX_PENDING_ONLINE`` unconfirmed bookings to come
+    gets no more (``TooManyPending``)."""
     appointment_id = uuid.uuid4()
     values = {
         "status": _status_for(choice, online=source == "online"), "start_at": choice.start_at,
@@ -318,12 +345,17 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
         "service_id": booking.service_id, "customer_id": customer_id, "price_minor": choice.price_minor,
         "notes": booking.notes, "internal_notes": booking.internal_notes, "cancel_reason": None,
     }
+    # The event is written by the same statement, so it is made from the row as it will be.
+    event = _event({**values, "id": appointment_id, "version": 1, "start_at": choice.start_at.astimezone(timezone.utc),
+                    "end_at": choice.end_at.astimezone(timezone.utc)}, source=source)
     try:
         row = tx.one(_INSERT, id=appointment_id, bid=business_id, series_id=series_id,
                      occupied_from=choice.occupied_from, occupied_until=choice.occupied_until,
                      session_key=choice.session_key or str(appointment_id), currency=choice.currency, source=source,
                      created_by=actor.id if actor.kind == "user" else None, actor_type=actor.kind, actor_id=actor.id,
-                     after=as_json(values), **values)
+                     after=as_json(values), capped=source == "online", max_pending=MAX_PENDING_ONLINE,
+                     outbox_topic="appointment.created", outbox_payload=json.dumps(event), link_hash=link_hash,
+                     default_offsets=list(reminders.DEFAULT_OFFSETS_MIN), **values)
     except ConstraintViolated as e:
         if e.name == "appointments_no_overlap":
             raise SlotTaken() from e
@@ -332,8 +364,9 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
         raise
     except Deadlocked as e:  # an overlapping booking inserted at the same instant, and won
         raise SlotTaken() from e
-    assert row is not None
-    _announce(tx, business_id, "appointment.created", row, source=source)
+    if row is None:
+        raise TooManyPending(details={"max_pending": MAX_PENDING_ONLINE})
+    outbox.added(tx, business_id, row.pop("outbox_id"), aggregate_id=appointment_id)
     return row
 
 
@@ -349,7 +382,7 @@ def book(caller: Caller, booking: Booking, *, customer_id: UUID) -> dict[str, An
     """A member books on behalf of a customer (the whole availability rule applies)."""
     def book_once() -> dict[str, Any]:
         with db.tenant_tx(caller.business_id,
-                          lock=_lock_key(caller.business_id, booking.service_id, booking.start_at)) as tx:
+                          lock=_lock_key(booking.service_id, booking.start_at)) as tx:
             own = _own_staff(tx, caller)
             if own is not None and booking.staff_id != own:
                 raise NotYourCalendar()
@@ -369,24 +402,32 @@ class CustomerDetails:
     marketing_opt_in: bool
 
 
-def book_online(business_id: UUID, booking: Booking, customer: CustomerDetails) -> dict[str, Any]:
+def book_online(where: UUID | db.Page, booking: Booking, customer: CustomerDetails) -> dict[str, Any]:
     """A customer books on the public page: they are found or added (with their consent), the
     booking is made as on the staff side (public rules: online-bookable only), and a manage link
-    is made. All of it or nothing."""
+    is made. All of it or nothing, in one transaction. ``where`` is the business, or the public page
+    (``db.Page``) whose business the transaction's first statement finds (none: 404), counting the
+    page's hits there (so a booking that fails counts nothing)."""
+    page = where if isinstance(where, db.Page) else None
+
     def book_once() -> tuple[dict[str, Any], str]:
-        with db.tenant_tx(business_id, lock=_lock_key(business_id, booking.service_id, booking.start_at)) as tx:
+        with db.transaction(None if page else where, page=page,
+                            lock=_lock_key(booking.service_id, booking.start_at)) as tx:
+            business_id = tx.business_id
+            if business_id is None:
+                raise NotFound("business")
             choice = _decide(tx, business_id, booking, public=True)
             person = customers.find_or_create(tx, business_id, name=customer.name, email=customer.email,
                                               phone=customer.phone)
             customer_id = person["id"]
             customers.record_consent(tx, business_id, customer_id, kind="terms", granted=customer.terms_accepted,
                                      source="booking_page")
-            if customer.marketing_opt_in:
-                customers.record_consent(tx, business_id, customer_id, kind="marketing", granted=True,
-                                         source="booking_page")
+            if customer.marketing_opt_in:  # counts once the customer's address confirms it (double opt-in)
+                customers.request_consent(tx, business_id, customer_id, kind="marketing", source="booking_page")
+            token, token_hash = security.new_token(prefix=str(business_id))
             row = _insert(tx, business_id, booking, choice, customer_id=customer_id,
-                          actor=Actor("customer", customer_id), source="online")
-            return row, add_link(tx, business_id, row["id"])
+                          actor=Actor("customer", customer_id), source="online", link_hash=token_hash)
+            return row, token
 
     row, token = _with_retries(book_once, booking)
     return {"appointment": appointment_json(row, internal=False), "manage_token": token}
@@ -586,7 +627,7 @@ def reschedule(caller: Caller, appointment_id: UUID, *, start_at: datetime, staf
     own_staff_moving_away = caller.role == "staff" and staff_id is not None and staff_id != row["staff_id"]
     if own_staff_moving_away:
         raise NotYourCalendar()
-    with db.tenant_tx(caller.business_id, lock=_lock_key(caller.business_id, row["service_id"], start_at)) as tx:
+    with db.tenant_tx(caller.business_id, lock=_lock_key(row["service_id"], start_at)) as tx:
         row = _visible(tx, tx.one(_LOCK, id=appointment_id), caller)
         _check_version(row, version)
         after = _move(tx, caller.business_id, row, start_at=start_at, staff_id=staff_id, location_id=location_id,
@@ -631,7 +672,7 @@ def reschedule_by_link(token: str, *, start_at: datetime) -> dict[str, Any]:
     business_id = link_business(token)
     with db.tenant_tx(business_id) as tx:
         service_id = linked(tx, token)["service_id"]
-    with db.tenant_tx(business_id, lock=_lock_key(business_id, service_id, start_at)) as tx:
+    with db.tenant_tx(business_id, lock=_lock_key(service_id, start_at)) as tx:
         row = linked(tx, token, lock=True)
         if row["status"] not in ACTIVE:
             raise InvalidTransition(details={"status": row["status"], "action": "reschedule"})
@@ -671,7 +712,7 @@ def book_series(caller: Caller, booking: Booking, *, customer_id: UUID, every_we
         for start in starts:
             occurrence = Booking(**{**booking.__dict__, "start_at": start})
             # Each occurrence queues like a single booking of that start would (a group's last seat).
-            tx.lock(_lock_key(caller.business_id, booking.service_id, start))
+            tx.lock(_lock_key(booking.service_id, start))
             tx.execute("SAVEPOINT occurrence")
             try:
                 choice = _decide(tx, caller.business_id, occurrence, public=False)
@@ -685,3 +726,76 @@ def book_series(caller: Caller, booking: Booking, *, customer_id: UUID, every_we
             tx.execute("RELEASE SAVEPOINT occurrence")
             booked.append(row)
     return {"series_id": str(series_id), "booked": [appointment_json(r) for r in booked], "skipped": skipped}
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+_PRUNE_LINKS = """-- retention: of the next :batch manage links in key order after :after (up to :until, if given;
+-- every tenant's), delete those whose appointment ended, or was cancelled, more than the period ago;
+-- answer how far it read
+WITH page AS (
+    SELECT ctid AS row_id, token_hash, business_id, appointment_id FROM booking_links
+     WHERE token_hash > :after AND (CAST(:until AS text) IS NULL OR token_hash <= :until)
+     ORDER BY token_hash LIMIT :batch
+), gone AS (
+    -- by the rows the page read (a join to the table again may read all of it)
+    DELETE FROM booking_links WHERE ctid = ANY(ARRAY(
+        SELECT p.row_id FROM page p JOIN appointments a ON a.business_id = p.business_id AND a.id = p.appointment_id
+         WHERE a.end_at < now() - make_interval(secs => :older_than_s)
+            OR a.cancelled_at < now() - make_interval(secs => :older_than_s)))
+    RETURNING 1
+)
+SELECT count(*) AS read, max(token_hash) AS last, (SELECT count(*) FROM gone) AS deleted FROM page"""
+
+
+def prune_links(tx: Tx, *, older_than_s: float, batch: int, after: str,
+                until: str | None = None) -> tuple[int, str | None]:
+    """The retention sweep's (in its retention scope): read the next ``batch`` manage links after the
+    key ``after`` ("": from the first) up to ``until`` (None: to the last), and delete those whose
+    appointment ended or was cancelled more than ``older_than_s`` ago. Links carry no end of their
+    own, so the sweep pages through them all (those still live: upcoming and recent appointments')
+    rather than through every past appointment. Answer how many went and the key to go on from
+    (None: the last page)."""
+    row = tx.one(_PRUNE_LINKS, older_than_s=older_than_s, batch=batch, after=after, until=until)
+    return row["deleted"], row["last"] if row["read"] == batch else None
+
+
+# --- GDPR erase ------------------------------------------------------------------------------------
+
+# What people write about an appointment: the booking form's notes, staff's notes, a cancellation's
+# reason. Each may name or describe the customer.
+_FREE_TEXT = ("notes", "internal_notes", "cancel_reason")
+
+_FORGET_TEXT = """-- a customer erased: their appointments stay (the business's records, its calendar), what was
+-- written about them goes
+UPDATE appointments
+   SET notes = NULL, internal_notes = NULL, cancel_reason = NULL, version = version + 1, updated_at = now()
+ WHERE customer_id = :customer_id
+   AND (notes IS NOT NULL OR internal_notes IS NOT NULL OR cancel_reason IS NOT NULL)"""
+
+_FORGET_HISTORY_TEXT = """-- ... and so do its copies in their history: each entry still says what changed, when and
+-- by whom, with the text itself null
+UPDATE appointment_history h
+   SET before = h.before || coalesce((SELECT jsonb_object_agg(k, NULL) FROM jsonb_object_keys(h.before) k
+                                       WHERE k = ANY(CAST(:fields AS text[]))), '{}'),
+       after = h.after || coalesce((SELECT jsonb_object_agg(k, NULL) FROM jsonb_object_keys(h.after) k
+                                     WHERE k = ANY(CAST(:fields AS text[]))), '{}')
+ WHERE h.appointment_id IN (SELECT id FROM appointments WHERE customer_id = :customer_id)
+   AND (h.before ?| CAST(:fields AS text[]) OR h.after ?| CAST(:fields AS text[]))"""
+
+_FORGET_LINKS = """-- ... and their manage links stop working
+DELETE FROM booking_links WHERE appointment_id IN (SELECT id FROM appointments WHERE customer_id = :customer_id)"""
+
+_IDS_OF_CUSTOMER = """-- every appointment of one customer, any status
+SELECT id FROM appointments WHERE customer_id = :customer_id"""
+
+
+def forget_customer(tx: Tx, customer_id: UUID) -> None:
+    """The appointments' part of a customer's GDPR erase, inside the caller's (the erase's)
+    transaction: their appointments' notes, internal notes and cancellation reasons, and the copies
+    of those in the history and in the events about them, are cleared; their manage links end."""
+    tx.execute(_FORGET_TEXT, customer_id=customer_id)
+    tx.execute(_FORGET_HISTORY_TEXT, customer_id=customer_id, fields=list(_FREE_TEXT))
+    tx.execute(_FORGET_LINKS, customer_id=customer_id)
+    outbox.forget(tx, [row["id"] for row in tx.all(_IDS_OF_CUSTOMER, customer_id=customer_id)],
+                  keys=["reason", "recipient"])

@@ -19,7 +19,7 @@ from chalicelib.availability import engine, reads
 from chalicelib.availability.reads import Inputs
 from chalicelib.core import db
 from chalicelib.core.db import Tx
-from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.errors import NotFound, ValidationFailed
 
 MAX_RANGE_DAYS = 62
 # How far /availability/next looks at a time, and at most in all.
@@ -218,17 +218,24 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def find(business_id: UUID, *, service_id: UUID, staff_id: UUID | None, location_id: UUID | None,
+def find(business_id: UUID | None, *, service_id: UUID, staff_id: UUID | None, location_id: UUID | None,
          start_date: date, end_date: date, tz: str | None, public: bool,
-         exclude_appointment: UUID | None = None) -> dict[str, Any]:
+         exclude_appointment: UUID | None = None, page: db.Page | None = None) -> dict[str, Any]:
     """Bookable slots between two local dates (inclusive) of ``tz`` (default: the business's zone).
+    ``page`` (instead of ``business_id``): a public page's, read in its transaction (no business
+    behind it: 404, once that transaction has counted the request).
 
     The read window is taken in ``tz`` or UTC before the business's zone is known: its margin of
-    a day covers the difference."""
+    a day covers the difference. The inputs are read in one statement; what they mean is worked
+    out after the commit (a bad service id too)."""
     since, until = _local_range(start_date, end_date, ZoneInfo(tz or "UTC"))
-    with db.tenant_tx(business_id) as tx:
-        the_plan = _read(tx, business_id, service_id=service_id, staff_id=staff_id, location_id=location_id,
-                         since=since, until=until, public=public, exclude_appointment=exclude_appointment)
+    with db.transaction(None if page else business_id, page=page) as tx:
+        found = None if tx.business_id is None else reads.inputs(
+            tx, tx.business_id, service_id=service_id, staff_id=staff_id, location_id=location_id,
+            since=since - READ_MARGIN, until=until + READ_MARGIN)
+    if found is None:
+        raise NotFound("business")
+    the_plan = plan(found, public=public, exclude_appointment=exclude_appointment)
     zone = ZoneInfo(tz or the_plan.policy["time_zone"])
     since, until = _local_range(start_date, end_date, zone)
     slots = _slots(the_plan, since=since, until=until, now=now(), any_staff=staff_id is None)

@@ -1,12 +1,18 @@
 """The public booking pages: what a customer without an account sees and does. A business is
-found by its slug; a booking by its manage link. Every call is rate-limited per client address
-(bookings also per business) before any work, so a refused one stores nothing.
+found by its slug; a booking by its manage link. Every call is rate-limited per client address.
+
+A page (profile, slots, booking) is one transaction whose first statement finds the business by
+its slug, makes it the tenant and counts the request (``db.Page``): a refusal rolls back with it
+and stores nothing. A booking counts against its business's budget there too, so only a booking
+made counts; a booking that fails counts against its sender's address alone, after the fact.
 
 Owns no table: it composes the business, catalogue, availability and appointments services.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -16,7 +22,8 @@ from chalicelib.appointments.service import Booking, CustomerDetails
 from chalicelib.availability import service as availability
 from chalicelib.business import service as business
 from chalicelib.core import db, idempotency, rate_limit
-from chalicelib.core.errors import NotFound
+from chalicelib.core.db import Tx
+from chalicelib.core.errors import AppError, NotFound, RateLimited
 from chalicelib.core.http import json_response
 from chalicelib.core.settings import settings
 from chalicelib.locations import service as locations
@@ -33,23 +40,24 @@ _POLICY_SHOWN = ("slot_interval_min", "min_notice_min", "max_advance_days", "can
                  "reschedule_cutoff_min", "auto_confirm")
 
 
-def _business(slug: str) -> dict[str, Any]:
-    found = business.by_slug(slug)
-    if found is None:
-        raise NotFound("business")
-    return found
-
-
 def _read(client: str) -> None:
     rate_limit.hit((rate_limit.PUBLIC_READS_PER_ADDRESS, client))
 
 
+def _page_read(slug: str, client: str) -> db.Page:
+    """A page read, counted per address in its transaction. An unknown slug is answered after that
+    transaction commits, so a flood at unknown slugs is counted too."""
+    return db.Page(slug, rate_limit.counting((rate_limit.PUBLIC_READS_PER_ADDRESS, client)))
+
+
 def profile(slug: str, *, client: str) -> dict[str, Any]:
     """The page's business, with what can be booked, by whom, where, and under which policy."""
-    _read(client)
-    found = _business(slug)
-    with db.tenant_tx(found["id"]) as tx:
-        offered, people, places = services.public_list(tx), staff.public_list(tx), locations.public_list(tx)
+    with db.transaction(page=_page_read(slug, client)) as tx:
+        found = business.get(tx, tx.business_id) if tx.business_id else None
+        listed = (services.public_list(tx), staff.public_list(tx), locations.public_list(tx)) if found else None
+    if found is None or listed is None:
+        raise NotFound("business")
+    offered, people, places = listed
     bookable = {person["id"] for person in people}
     for item in offered:
         item["staff"] = [p for p in item["staff"] if p["staff_id"] in bookable]
@@ -68,10 +76,9 @@ def profile(slug: str, *, client: str) -> dict[str, Any]:
 
 def slots(slug: str, *, client: str, service_id: UUID, staff_id: UUID | None, location_id: UUID | None,
           start_date: date, end_date: date, tz: str | None) -> dict[str, Any]:
-    _read(client)
-    found = _business(slug)
-    return availability.find(UUID(found["id"]), service_id=service_id, staff_id=staff_id, location_id=location_id,
-                             start_date=start_date, end_date=end_date, tz=tz, public=True)
+    return availability.find(None, service_id=service_id, staff_id=staff_id, location_id=location_id,
+                             start_date=start_date, end_date=end_date, tz=tz, public=True,
+                             page=_page_read(slug, client))
 
 
 def manage_url(token: str) -> str:
@@ -90,30 +97,57 @@ def _without_token(body: str) -> str:
     return json.dumps(answer)
 
 
-def _with_new_token(business_id: UUID, body: str) -> str:
+def _with_new_token(tx: Tx, body: str) -> str:
     """A replayed booking answer gets a fresh manage link: the first one was never stored in clear."""
     answer = json.loads(body)
-    with db.tenant_tx(business_id) as tx:
-        token = appointments.add_link(tx, business_id, UUID(answer["appointment"]["id"]))
+    assert tx.business_id is not None  # the key was found in this business's scope
+    token = appointments.add_link(tx, tx.business_id, UUID(answer["appointment"]["id"]))
     return json.dumps(_booked_answer({**answer, "manage_token": token}))
 
 
 def book(slug: str, booking: Booking, customer: CustomerDetails, *, client: str, idempotency_key: str | None,
          request_hash: str) -> Response:
     """Book as a customer: 201 with the appointment and its manage link. The same
-    ``Idempotency-Key`` with the same body answers the same booking again (with a new link)."""
-    # Counted before the slug is even looked up, so a flood at unknown slugs is limited too; the
-    # business is counted by its slug (unique; a new slug starts a new count, which is harmless).
-    rate_limit.hit((rate_limit.BOOKINGS_PER_ADDRESS, client), (rate_limit.BOOKINGS_PER_BUSINESS, slug))
-    business_id = UUID(_business(slug)["id"])
+    ``Idempotency-Key`` with the same body answers the same booking again (with a new link).
+
+    Counted per address and against the business's budget in the booking's transaction (so only a
+    booking made counts against the business); a refused or failed booking counts against its
+    sender's address alone."""
+    page = db.Page(slug, rate_limit.counting((rate_limit.BOOKINGS_PER_ADDRESS, client),
+                                             (rate_limit.BOOKINGS_PER_BUSINESS, slug)))
 
     def produce() -> Response:
-        return json_response(_booked_answer(appointments.book_online(business_id, booking, customer)), 201)
+        return json_response(_booked_answer(appointments.book_online(page, booking, customer)), 201)
 
     if idempotency_key is None:
-        return produce()
-    return idempotency.run(business_id, PUBLIC_KEY_SCOPE, idempotency_key, request_hash, produce,
-                           redact=_without_token, restore=lambda body: _with_new_token(business_id, body))
+        return _failures_counted(client, produce)
+    # The key is claimed under the page's business, before the booking; that counts nothing.
+    return _failures_counted(client, lambda: idempotency.run(
+        db.Page(slug, rate_limit.counting()), PUBLIC_KEY_SCOPE, idempotency_key, request_hash, produce,
+        redact=_without_token, restore=_with_new_token))
+
+
+def _failures_counted(client: str, attempt: Callable[[], Response]) -> Response:
+    """``attempt``'s answer; a refusal of the sender's (4xx, raised or a remembered answer) counts
+    one hit against their address (its own transaction: the attempt's rolled back). A 429 was
+    refused by a limit, and counted nothing; a 5xx is not the sender's doing."""
+    try:
+        response = attempt()
+    except RateLimited:
+        raise
+    except AppError as e:
+        if e.status < 500:
+            _count_failure(client)
+        raise
+    if 400 <= response.status_code < 500 and response.status_code != 429:
+        _count_failure(client)
+    return response
+
+
+def _count_failure(client: str) -> None:
+    # Over the limit already: the next request from there is refused anyway.
+    with contextlib.suppress(RateLimited):
+        rate_limit.hit((rate_limit.BOOKINGS_PER_ADDRESS, client))
 
 
 def managed(token: str, *, client: str) -> dict[str, Any]:

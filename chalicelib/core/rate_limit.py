@@ -4,8 +4,11 @@ Each limit counts hits per key (a client address, a business id) in fixed window
 limit's length on the database's clock, so every Lambda container shares one count. A call counts
 all its limits in one statement, and a call any limit refuses is rolled back whole: it counts
 against nothing (not even the limits that still had room), so callers call ``hit`` before doing any
-work and a refused request leaves no trace. Keys are stored only as a keyed hash: the table never
-holds a client address in clear (an unkeyed hash of an IPv4 address is reversed by trying them all).
+work and a refused request leaves no trace. Work that must count only when it succeeds (a booking
+against its business's budget) counts inside its own transaction instead (``counting``): its first
+statement counts, and a refusal or any later failure rolls the counts back with the work. Keys are
+stored only as a keyed hash: the table never holds a client address in clear (an unkeyed hash of an
+IPv4 address is reversed by trying them all).
 
 The same statement deletes a few windows that ended long ago, so the table stays small with no
 schedule to run.
@@ -49,33 +52,43 @@ class Limit:
 # slot search, the costliest public read.
 PUBLIC_READS_PER_ADDRESS = Limit("public_reads_per_address", per=600, window_s=60)
 # A customer books once or twice; 30 an hour is a front desk booking walk-ins from its own page.
-# Stops one script filling calendars with fake appointments.
+# Stops one script filling calendars with fake appointments. Every attempt counts, failed ones too
+# (a time in the past, a taken slot, an unknown service), except those a limit refused.
 BOOKINGS_PER_ADDRESS = Limit("bookings_per_address", per=30, window_s=3600)
 # A busy salon takes a few dozen online bookings in its busiest hour; 600 is ten a minute for a
-# whole hour. Stops a flood from many addresses filling one business's calendar.
+# whole hour. Stops a flood from many addresses filling one business's calendar. It counts only
+# bookings made (pending ones included): a failed attempt counts against its sender's address alone,
+# so nobody can use up a business's budget with requests that book nothing.
 BOOKINGS_PER_BUSINESS = Limit("bookings_per_business", per=600, window_s=3600)
 # A customer opens a manage link to look, reschedule or cancel a few times; each change sends
 # mail. Stops a script using manage links to spam a mailbox or churn a calendar.
 MANAGE_ACTIONS_PER_ADDRESS = Limit("manage_actions_per_address", per=60, window_s=3600)
 
 
-_HIT = """-- one more hit for each bucket in its current window (aligned to the window's length); on the
--- side, delete a few windows that ended long ago (SKIP LOCKED: concurrent hits never wait on that).
--- Sorted by bucket so that two calls counting the same buckets lock their rows in the same order.
-WITH expired AS (
+# The counting as WITH-clause entries, for ``hit``'s statement and for a transaction's first one
+# (``counting``); the rows ``counted`` answers are what ``Counting.check`` judges.
+_COUNT = """expired AS (
     SELECT bucket, window_start FROM rate_limit_hits
      WHERE window_start < now() - make_interval(secs => :prune_after_s)
+       AND cardinality(CAST(:buckets AS text[])) > 0
      ORDER BY window_start LIMIT :prune_batch FOR UPDATE SKIP LOCKED
 ), pruned AS (
     DELETE FROM rate_limit_hits AS r USING expired AS e
      WHERE r.bucket = e.bucket AND r.window_start = e.window_start
-)
-INSERT INTO rate_limit_hits AS r (bucket, window_start)
-SELECT l.bucket, to_timestamp(floor(extract(epoch FROM now()) / l.window_s) * l.window_s)
-  FROM unnest(CAST(:buckets AS text[]), CAST(:windows AS int[])) AS l (bucket, window_s)
- ORDER BY l.bucket
-ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
-RETURNING r.bucket, r.hits, extract(epoch FROM now() - r.window_start) AS elapsed_s"""
+), counted AS (
+    INSERT INTO rate_limit_hits AS r (bucket, window_start)
+    SELECT l.bucket, to_timestamp(floor(extract(epoch FROM now()) / l.window_s) * l.window_s)
+      FROM unnest(CAST(:buckets AS text[]), CAST(:windows AS int[])) AS l (bucket, window_s)
+     ORDER BY l.bucket
+    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
+    RETURNING r.bucket, r.hits, extract(epoch FROM now() - r.window_start) AS elapsed_s
+)"""
+
+_HIT = f"""-- one more hit for each bucket in its current window (aligned to the window's length); on the
+-- side, delete a few windows that ended long ago (SKIP LOCKED: concurrent hits never wait on that).
+-- Sorted by bucket so that two calls counting the same buckets lock their rows in the same order.
+WITH {_COUNT}
+SELECT bucket, hits, elapsed_s FROM counted"""
 
 
 def bucket(limit: Limit, key: str) -> str:
@@ -84,24 +97,36 @@ def bucket(limit: Limit, key: str) -> str:
     return f"{limit.name}:{security.signature('rate_limit', key)}"
 
 
+def counting(*limits_and_keys: tuple[Limit, str]) -> db.Counting:
+    """One hit for each ``(limit, key)``, to be counted inside a transaction (``db.Page``): the
+    transaction's first statement counts them, and refuses (``RateLimited``) if any is over, which
+    rolls back every count with the transaction. So does any failure after: work counted this way
+    counts only when it commits. None given: nothing is counted."""
+    by_bucket = {bucket(limit, key): limit for limit, key in limits_and_keys}
+    names = sorted(by_bucket)
+
+    def check(counted: list[dict[str, Any]]) -> None:
+        # Each refusing limit lifts when its window ends; the request needs all of them.
+        waits = [by_bucket[row["bucket"]].window_s - float(row["elapsed_s"]) for row in counted
+                 if row["hits"] > by_bucket[row["bucket"]].per]
+        if waits:
+            raise RateLimited(max(1, math.ceil(max(waits))), "Too many requests; wait before trying again.")
+
+    return db.Counting(f"{_COUNT}\n", {"buckets": names, "windows": [by_bucket[n].window_s for n in names],
+                                        "prune_after_s": PRUNE_AFTER_S, "prune_batch": PRUNE_BATCH}, check)
+
+
 def hit(*limits_and_keys: tuple[Limit, str]) -> None:
     """Count one hit for each ``(limit, key)``; ``RateLimited`` (nothing counted) if any is over.
 
     One short transaction of its own, one statement for all of them; call it before any work."""
-    by_bucket = {bucket(limit, key): limit for limit, key in limits_and_keys}
-    if not by_bucket:
+    if not limits_and_keys:
         return
-    names = sorted(by_bucket)
+    counts = counting(*limits_and_keys)
     with db.transaction() as tx:
-        counted = tx.all(_HIT, buckets=names, windows=[by_bucket[name].window_s for name in names],
-                         prune_after_s=PRUNE_AFTER_S, prune_batch=PRUNE_BATCH)
         # Raising inside the transaction rolls every count of this call back: a refused request
         # neither fills its other limits nor pushes the refused one further.
-        waits = [by_bucket[row["bucket"]].window_s - row["elapsed_s"] for row in counted
-                 if row["hits"] > by_bucket[row["bucket"]].per]
-        if waits:
-            # Each refusing limit lifts when its window ends; the request needs all of them.
-            raise RateLimited(max(1, math.ceil(max(waits))), "Too many requests; wait before trying again.")
+        counts.check(tx.all(_HIT, **counts.params))
 
 
 # An IPv6 client is given a whole /64 (RFC 6177 and every ISP's practice), so it can pick a new source

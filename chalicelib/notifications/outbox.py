@@ -100,6 +100,23 @@ def add(tx: Tx, business_id: UUID | None, topic: str, *, aggregate_id: UUID, pay
     return row_id
 
 
+def insert_cte(source: str) -> str:
+    """``add`` as a CTE named ``outboxed`` of the statement that makes the change (one round trip
+    less): an event about each row of the CTE ``source`` (its ``id`` the aggregate), answering the
+    outbox row's ``id``. Parameters ``:bid``, ``:outbox_topic``, ``:outbox_payload`` (JSON text);
+    pass each answered id to ``added``."""
+    return f"""outboxed AS (
+  INSERT INTO outbox (business_id, topic, aggregate_id, payload)
+  SELECT :bid, :outbox_topic, id, CAST(:outbox_payload AS jsonb) FROM {source}
+  RETURNING id
+)"""
+
+
+def added(tx: Tx, business_id: UUID | None, outbox_id: UUID, *, aggregate_id: UUID) -> None:
+    """A row written by ``insert_cte``: dispatched once ``tx`` commits, as ``add``'s are."""
+    dispatch_after_commit(tx, [Ref(outbox_id, business_id, aggregate_id)])
+
+
 @dataclass(frozen=True)
 class Event:
     business_id: UUID | None
@@ -142,7 +159,9 @@ def get(tx: Tx, outbox_id: UUID) -> dict[str, Any] | None:
 
 
 def dispatch(refs: list[Ref]) -> None:
-    """Send committed rows on: to the queue, or (no queue) straight to the worker."""
+    """Send committed rows on: to the queue, or (no queue) straight to the worker. After a request's
+    commit (``Tx.after_commit``) a failure is logged and left to the sweep, and a queue that does not
+    answer costs the request one short attempt (``integrations.aws``: about 3 s at most)."""
     if not refs:
         return
     if settings().notifications_queue:
@@ -202,3 +221,33 @@ def sweep(*, budget_s: float = 50.0) -> int:
     if taken:
         log.emit("outbox.swept", count=taken)
     return taken
+
+
+_PRUNE = """-- retention: the oldest events past the period that wait for nothing more (a worker took them, or
+-- the local stage's retries ran out) and hold no dead letter (the redrive reads its event), one batch
+DELETE FROM outbox WHERE ctid = ANY(ARRAY(
+    SELECT o.ctid FROM outbox o
+     WHERE o.created_at < now() - make_interval(secs => :older_than_s)
+       AND (o.dispatched_at IS NOT NULL OR o.attempts >= :max_attempts)
+       AND NOT EXISTS (SELECT FROM dead_letters d WHERE d.outbox_id = o.id)
+     ORDER BY o.created_at LIMIT :batch))"""
+
+
+def prune(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """The retention sweep's (every tenant's): delete up to ``batch`` events older than
+    ``older_than_s``; one not dispatched yet stays whatever its age. Answer how many."""
+    return tx.execute(_PRUNE, older_than_s=older_than_s, batch=batch, max_attempts=MAX_ATTEMPTS)
+
+
+_FORGET = """-- a customer erased (GDPR): the events about their appointments keep what happened, not the text or
+-- the address they carried (a cancellation's reason, a fallback's recipient) nor a failure's message
+UPDATE outbox SET payload = payload - CAST(:keys AS text[]), last_error = NULL
+ WHERE aggregate_id = ANY(CAST(:ids AS uuid[]))
+   AND (payload ?| CAST(:keys AS text[]) OR last_error IS NOT NULL)"""
+
+
+def forget(tx: Tx, aggregate_ids: list[UUID], *, keys: list[str]) -> None:
+    """Inside an erase's transaction (the tenant's scope): drop ``keys`` from the payloads of the events
+    about ``aggregate_ids``, and their last errors."""
+    if aggregate_ids:
+        tx.execute(_FORGET, ids=[str(i) for i in aggregate_ids], keys=keys)

@@ -87,6 +87,22 @@ def arm(tx: Tx, business_id: UUID, appointment_ids: Iterable[UUID]) -> None:
                default_offsets=list(DEFAULT_OFFSETS_MIN))
 
 
+def arm_cte(source: str) -> str:
+    """``arm`` for appointments of business ``:bid`` that the same statement inserts (the rows of its
+    CTE ``source``, with ``id``, ``status`` and ``start_at``), as a CTE named ``armed``: a new
+    appointment has no reminders to drop, only ones to add. Parameters ``:bid`` and
+    ``:default_offsets`` (``DEFAULT_OFFSETS_MIN``)."""
+    return f"""armed AS (
+  INSERT INTO reminders (business_id, appointment_id, offset_min, starts_at, due_at)
+  SELECT :bid, a.id, o.offset_min, a.start_at, a.start_at - make_interval(mins => o.offset_min)
+    FROM {source} a
+   CROSS JOIN unnest(coalesce((SELECT reminder_offsets_min FROM notification_settings WHERE business_id = :bid),
+                              CAST(:default_offsets AS integer[]))) AS o(offset_min)
+   WHERE a.status IN ('pending', 'confirmed') AND a.start_at - make_interval(mins => o.offset_min) > now()
+  ON CONFLICT ON CONSTRAINT reminders_once_key DO NOTHING
+)"""
+
+
 def rearm_business(tx: Tx, business_id: UUID) -> None:
     """Every upcoming appointment of the business, after its reminder offsets changed."""
     tx.execute(_ARM_BUSINESS, bid=business_id, default_offsets=list(DEFAULT_OFFSETS_MIN))

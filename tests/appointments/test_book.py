@@ -2,12 +2,14 @@
 appointment, its first history entry and an outbox event together."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
 
 from tests.api import body, call
 from tests.appointments.helpers import add_service, appointment_rows, book, booked, calendar, outbox_topics
+from tests.booking.helpers import silent_queue
 from tests.checks import error_of, invalid_fields, rows
 
 
@@ -182,4 +184,27 @@ def test_an_idempotency_key_answers_the_first_booking_again(client):
     assert first.status_code == again.status_code == 201
     assert body(first)["id"] == body(again)["id"]
     assert again.headers.get("Idempotent-Replayed") == "true"
+    assert len(appointment_rows(cal.business_id)) == 1
+
+
+def test_with_the_queue_down_a_booking_answers_at_once_and_its_retry_gets_the_same_answer(client):
+    # The event goes to the queue after the commit; by then the answer to the Idempotency-Key must be
+    # committed too, or a client retrying after a timed-out request books twice.
+    cal = calendar(client)
+    payload = {"service_id": cal.service_id, "customer_id": cal.customer_id, "start_at": cal.at(7, 10).isoformat()}
+    key = {"Idempotency-Key": "booking-1"}
+
+    def answer_kept() -> list[int | None]:
+        return [r["status"] for r in rows(cal.business_id, "SELECT status FROM idempotency_keys")]
+
+    with silent_queue(answer_kept) as calls:
+        started = time.monotonic()
+        first = call(client, "POST", "/appointments", payload, session=cal.owner, headers=key)
+        took = time.monotonic() - started
+        again = call(client, "POST", "/appointments", payload, session=cal.owner, headers=key)
+
+    assert first.status_code == again.status_code == 201
+    assert took < 5
+    assert calls == [[201]]
+    assert body(again) == body(first) and again.headers.get("Idempotent-Replayed") == "true"
     assert len(appointment_rows(cal.business_id)) == 1

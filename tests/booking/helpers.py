@@ -3,8 +3,12 @@ routes and the public pages, a booking body a customer would send, and reads of 
 leaves behind. Calendars come from tests/appointments/helpers.py."""
 from __future__ import annotations
 
+import os
+import socket
+import threading
 import uuid
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -13,13 +17,16 @@ from chalice.local import LambdaEventConverter
 
 from chalicelib.core import rate_limit
 from chalicelib.core.migrations import owner_connection
+from chalicelib.core.settings import settings
+from chalicelib.integrations import aws
+from chalicelib.integrations import queue as queues
 from tests.api import Session, body, call
 from tests.appointments.helpers import Calendar
 from tests.checks import rows
 
 __all__ = ["ADDRESS", "add_location", "book_online", "booked_online", "booking_body", "check", "clear_address_counts",
-           "clock", "customer_email", "grid", "manage", "next_slot", "patch_policy", "public_slots", "slots",
-           "slug_of", "starts", "stored", "write"]
+           "clock", "customer_email", "grid", "manage", "next_slot", "patch_policy", "public_slots", "queued",
+           "silent_queue", "slots", "slug_of", "starts", "stored", "write"]
 
 # The address every test-client request comes from, as rate_limit.client_address reads it.
 ADDRESS = LambdaEventConverter.LOCAL_SOURCE_IP
@@ -154,3 +161,71 @@ _COUNTS = """SELECT (SELECT count(*) FROM appointments) AS appointments, (SELECT
 def stored(business_id: str) -> dict[str, int]:
     """How many rows of each kind a business has: what a refused request must leave unchanged."""
     return rows(business_id, _COUNTS)[0]
+
+
+# --- the notification queue -------------------------------------------------------------------------
+
+@contextmanager
+def _queue_settings(environ: dict[str, str]) -> Iterator[None]:
+    """The app sends committed events to an SQS queue (``NOTIFICATIONS_QUEUE`` set) meanwhile, as in AWS,
+    instead of running the worker inside the request as the local stage does."""
+    before = {name: os.environ.get(name) for name in environ}
+    os.environ.update(environ)
+    aws.reset()
+    queues.url.cache_clear()
+    settings.cache_clear()
+    settings()  # read now: the test client lays the local stage's variables over the environment meanwhile
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        aws.reset()
+        queues.url.cache_clear()
+        settings.cache_clear()
+
+
+@contextmanager
+def queued() -> Iterator[None]:
+    """Committed events go to an SQS FIFO queue (moto's) meanwhile."""
+    name = f"notify-{uuid.uuid4().hex[:12]}.fifo"
+    aws.client("sqs").create_queue(QueueName=name, Attributes={"FifoQueue": "true"})
+    with _queue_settings({"NOTIFICATIONS_QUEUE": name}):
+        yield
+
+
+@contextmanager
+def silent_queue(when_called: Callable[[], Any] = lambda: None) -> Iterator[list[Any]]:
+    """The app sends to an SQS queue whose endpoint takes connections and never answers, as a queue
+    behind a broken network does. Yields what ``when_called`` answered each time a call reached it (it
+    runs then, while the request waits on the queue)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    seen: list[Any] = []
+    held: list[socket.socket] = []
+    over = threading.Event()
+
+    def serve() -> None:
+        while not over.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            held.append(conn)  # kept open, never answered
+            seen.append(when_called())
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    try:
+        with _queue_settings({"NOTIFICATIONS_QUEUE": "notifications.fifo",
+                              "AWS_ENDPOINT_URL_SQS": f"http://127.0.0.1:{listener.getsockname()[1]}"}):
+            yield seen
+    finally:
+        over.set()
+        server.join()
+        listener.close()
+        for conn in held:
+            conn.close()

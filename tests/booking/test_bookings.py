@@ -77,7 +77,8 @@ def test_the_link_table_keeps_only_the_tokens_sha256(client):
         assert not [link for link in links if any(secret in str(value) for value in link.values())]
 
 
-def test_the_same_customer_books_again_as_one_customer_whose_details_are_filled_in(client):
+def test_the_same_customer_books_again_as_one_customer_whose_record_stays_as_it_was(client):
+    """Anyone can type a known customer's e-mail: what they type never replaces or adds to the record."""
     cal = calendar(client)
     slug, email = slug_of(client, cal), customer_email()
     before = stored(cal.business_id)["customers"]
@@ -90,14 +91,16 @@ def test_the_same_customer_books_again_as_one_customer_whose_details_are_filled_
     assert stored(cal.business_id)["customers"] == before + 1
     customer = rows(cal.business_id, "SELECT name, email, phone, phone_normalized FROM customers "
                     "WHERE id = CAST(:id AS uuid)", id=first["appointment"]["customer_id"])[0]
-    assert customer == {"name": "Pat", "email": email, "phone": "+44 7700 900123", "phone_normalized": "+447700900123"}
+    assert customer == {"name": "Pat", "email": email, "phone": None, "phone_normalized": None}
     # Terms accepted once already: nothing new to record.
     consents = rows(cal.business_id, "SELECT kind FROM customer_consents WHERE customer_id = CAST(:id AS uuid)",
                     id=first["appointment"]["customer_id"])
     assert consents == [{"kind": "terms"}]
 
 
-def test_a_customer_known_by_phone_is_found_by_it_and_gets_the_email(client):
+def test_a_customer_known_by_phone_is_found_by_it_and_keeps_their_record(client):
+    """Whoever knows a customer's number must not attach their own address to that customer (it would
+    receive the customer's manage links and messages from then on)."""
     cal = calendar(client)
     slug, email = slug_of(client, cal), customer_email()
     first = booked_online(client, slug, booking_body(cal, cal.at(DAY, 10),
@@ -109,10 +112,10 @@ def test_a_customer_known_by_phone_is_found_by_it_and_gets_the_email(client):
     assert again["appointment"]["customer_id"] == first["appointment"]["customer_id"]
     customer = rows(cal.business_id, "SELECT email, phone FROM customers WHERE id = CAST(:id AS uuid)",
                     id=first["appointment"]["customer_id"])[0]
-    assert customer == {"email": email, "phone": "07700 900456"}
+    assert customer == {"email": None, "phone": "07700 900456"}
 
 
-def test_marketing_consent_is_recorded_only_when_given(client):
+def test_marketing_consent_from_the_page_is_only_requested_until_the_address_confirms_it(client):
     cal = calendar(client)
     slug = slug_of(client, cal)
 
@@ -123,14 +126,18 @@ def test_marketing_consent_is_recorded_only_when_given(client):
         return rows(cal.business_id, "SELECT kind, granted, source FROM customer_consents "
                     "WHERE customer_id = CAST(:id AS uuid) ORDER BY kind", id=answer["appointment"]["customer_id"])
 
-    assert consents(yes) == [{"kind": "marketing", "granted": True, "source": "booking_page"},
-                             {"kind": "terms", "granted": True, "source": "booking_page"}]
-    assert consents(no) == [{"kind": "terms", "granted": True, "source": "booking_page"}]
+    def requests(answer):
+        return rows(cal.business_id, "SELECT kind, confirmed_at FROM consent_requests "
+                    "WHERE customer_id = CAST(:id AS uuid)", id=answer["appointment"]["customer_id"])
+
+    assert consents(yes) == consents(no) == [{"kind": "terms", "granted": True, "source": "booking_page"}]
+    assert requests(yes) == [{"kind": "marketing", "confirmed_at": None}]
+    assert requests(no) == []
     opted = rows(cal.business_id, "SELECT id, marketing_opt_in FROM customers WHERE id IN "
                  "(CAST(:yes AS uuid), CAST(:no AS uuid))", yes=yes["appointment"]["customer_id"],
                  no=no["appointment"]["customer_id"])
     assert {str(r["id"]): r["marketing_opt_in"] for r in opted} == {
-        yes["appointment"]["customer_id"]: True, no["appointment"]["customer_id"]: False}
+        yes["appointment"]["customer_id"]: False, no["appointment"]["customer_id"]: False}
 
 
 def test_a_booking_waits_for_confirmation_when_the_service_or_the_business_asks_for_it(client):

@@ -2,11 +2,12 @@
 replayed answer carries a fresh manage link (the first one was never stored in clear)."""
 from __future__ import annotations
 
+import time
 import uuid
 
 from tests.api import body
 from tests.appointments.helpers import calendar
-from tests.booking.helpers import book_online, booking_body, manage, slug_of, stored
+from tests.booking.helpers import book_online, booking_body, manage, silent_queue, slug_of, stored
 from tests.checks import error_of, rows
 
 DAY = 3
@@ -74,3 +75,31 @@ def test_a_key_longer_than_255_characters_is_refused_and_books_nothing(client):
 
     assert "Idempotency-Key" in error_of(response, 422, "validation_failed")["details"]["fields"]
     assert stored(cal.business_id) == before
+
+
+def test_a_queue_that_never_answers_neither_fails_nor_holds_the_booking_and_the_retry_gets_its_answer(client):
+    # Once the booking has committed its event goes to the queue; a queue that is down must cost the
+    # request a few seconds at most (the outbox sweep sends the event later), and the answer must be
+    # kept by then, so that a client retrying after a timeout is answered, not booked twice.
+    cal = calendar(client)
+    slug, key = slug_of(client, cal), str(uuid.uuid4())
+    payload = booking_body(cal, cal.at(DAY, 10))
+
+    def answer_kept() -> list[int | None]:
+        return [r["status"] for r in rows(cal.business_id, "SELECT status FROM idempotency_keys")]
+
+    with silent_queue(answer_kept) as calls:
+        started = time.monotonic()
+        first = book_online(client, slug, payload, key=key)
+        took = time.monotonic() - started
+        again = book_online(client, slug, payload, key=key)
+
+    assert first.status_code == 201, first.body
+    assert took < 5
+    assert calls == [[201]]  # the queue was called once, with the answer already committed
+    assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
+    assert body(again)["appointment"] == body(first)["appointment"]
+    assert len(rows(cal.business_id, "SELECT id FROM appointments")) == 1
+    # The event waits for the outbox sweep.
+    assert rows(cal.business_id, "SELECT topic, dispatched_at FROM outbox WHERE aggregate_id = CAST(:id AS uuid)",
+                id=body(first)["appointment"]["id"]) == [{"topic": "appointment.created", "dispatched_at": None}]

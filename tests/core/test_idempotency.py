@@ -109,3 +109,27 @@ def test_a_fresh_claim_of_a_request_in_flight_is_409_in_progress(client, mail):
     assert response.status_code == 409
     assert body(response)["error"]["code"] == "idempotency_in_progress"
     assert mail.sent_to(email) == []
+
+
+def test_work_whose_last_commit_is_held_runs_as_without_and_commits_on_the_way_out():
+    # What idempotency.run wraps a request's work in, so that the answer commits with the change.
+    from contextlib import closing
+
+    from chalicelib.core.migrations import owner_connection
+
+    bucket = f"test_held:{uuid.uuid4().hex}"
+
+    def committed_hits() -> int | None:
+        with closing(owner_connection()) as conn:
+            found = conn.run("SELECT hits FROM rate_limit_hits WHERE bucket = :b", b=bucket)
+        return found[0][0] if found else None
+
+    with db.last_commit_held():
+        with db.transaction() as tx:
+            tx.execute("INSERT INTO rate_limit_hits (bucket, window_start) VALUES (:b, now())", b=bucket)
+        assert committed_hits() is None  # held open
+        with db.transaction() as tx:  # begins once the held one has committed, and sees it
+            assert committed_hits() == 1
+            tx.execute("UPDATE rate_limit_hits SET hits = 2 WHERE bucket = :b", b=bucket)
+        assert committed_hits() == 1
+    assert committed_hits() == 2

@@ -101,6 +101,37 @@ def test_one_call_counts_every_limit_and_a_refused_call_counts_against_none():
                                     rate_limit.bucket(per_business, third): 1}
 
 
+def _page(*limits_and_keys: tuple[Limit, str]) -> db.Page:
+    """A public page's transaction (of a slug no business has) counting ``limits_and_keys``."""
+    return db.Page(f"no-such-{uuid.uuid4().hex[:12]}", rate_limit.counting(*limits_and_keys))
+
+
+class Failed(Exception):
+    pass
+
+
+def test_hits_counted_inside_a_transaction_count_only_when_it_commits():
+    limit = new_limit(per=5)
+    with db.transaction(page=_page((limit, "198.51.100.1"))) as tx:
+        assert tx.business_id is None  # no such page: the caller answers 404 after the commit
+    with pytest.raises(Failed), db.transaction(page=_page((limit, "198.51.100.1"))):
+        raise Failed()  # the work after the count failed: rolled back with it
+
+    assert counts(limit) == {rate_limit.bucket(limit, "198.51.100.1"): 1}
+
+
+def test_hits_counted_inside_a_transaction_are_refused_like_hit_and_count_nothing():
+    per_address, per_business = new_limit(per=3), new_limit(per=1)
+    rate_limit.hit((per_business, "a business"))
+
+    with pytest.raises(RateLimited), db.transaction(page=_page((per_address, "198.51.100.1"),
+                                                               (per_business, "a business"))):
+        pytest.fail("refused in the transaction's first statement: the work never runs")
+
+    assert counts(per_address) == {}
+    assert counts(per_business) == {rate_limit.bucket(per_business, "a business"): 1}
+
+
 def test_the_same_key_twice_in_one_call_counts_once():
     limit = new_limit(per=5)
     rate_limit.hit((limit, "198.51.100.1"), (limit, "198.51.100.1"))
