@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from chalice.local import LambdaEventConverter
 
 PASSWORD = "correct horse battery staple"
 
@@ -28,6 +32,24 @@ def unique_email(prefix: str = "owner") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
 
 
+def unique_address() -> str:
+    """A client address in an IPv6 /64 of its own (in the documentation prefix 2001:db8::/32)."""
+    bits = uuid.uuid4().int
+    return f"2001:db8:{bits >> 16 & 0xffff:x}:{bits & 0xffff:x}::1"
+
+
+@contextmanager
+def from_address(address: str) -> Iterator[None]:
+    """The test client's requests come from ``address`` meanwhile (Chalice's local gateway gives them
+    all 127.0.0.1; the limits per client address read it)."""
+    before = LambdaEventConverter.LOCAL_SOURCE_IP
+    LambdaEventConverter.LOCAL_SOURCE_IP = address
+    try:
+        yield
+    finally:
+        LambdaEventConverter.LOCAL_SOURCE_IP = before
+
+
 def call(client: Any, method: str, path: str, body: Any = None, *, session: Session | None = None,
          headers: dict[str, str] | None = None, raw: str | bytes | None = None) -> Any:
     all_headers = {"Content-Type": "application/json", **(session.headers if session else {}), **(headers or {})}
@@ -49,7 +71,9 @@ def signup(client: Any, **overrides: Any) -> Session:
     email = overrides.pop("email", None) or unique_email()
     payload = {"business_name": "Studio " + uuid.uuid4().hex[:6], "owner_name": "Olive Owner", "email": email,
                "password": PASSWORD, "time_zone": "Europe/London", "currency": "GBP", **overrides}
-    response = call(client, "POST", "/auth/signup", payload)
+    # Each from an address of its own: sign-ups are limited per client address.
+    with from_address(unique_address()):
+        response = call(client, "POST", "/auth/signup", payload)
     assert response.status_code == 201, response.body
     return session_from(body(response), email, payload["password"])
 

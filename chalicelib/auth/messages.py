@@ -35,6 +35,14 @@ def _invitation(to: str, link: str, business_name: str, role: str) -> Email:
                  sender_name=business_name, link=link)
 
 
+def _recipient(tx: Tx, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The account an e-mail is for: a reset request names the address typed (the request does not look
+    the account up, so it takes as long whether or not there is one), the others the user."""
+    if "email" in payload:
+        return users.by_email(tx, payload["email"])
+    return users.people(tx, [UUID(payload["user_id"])]).get(UUID(payload["user_id"]))
+
+
 def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     base, payload, topic = settings().app_base_url, row["payload"], row["topic"]
     if topic == "auth.invitation":
@@ -44,8 +52,8 @@ def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
         link = f"{base}/accept-invitation?token={invitation['token']}"
         return [Outgoing("invitation", email=_invitation(invitation["email"], link, invitation["business_name"],
                                                         invitation["role"]))]
-    user = users.people(tx, [UUID(payload["user_id"])]).get(UUID(payload["user_id"]))
-    if user is None:
+    user = _recipient(tx, payload)
+    if user is None:  # deleted since; or a reset asked for an address with no account: nothing to send
         return []
     if topic == "auth.verify_email":
         token = auth.link_token(tx, user["id"], "verify_email", message_id=row["id"])

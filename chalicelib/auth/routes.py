@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
 from chalice import Blueprint
 
 from chalicelib.auth import service
+from chalicelib.business.routes import Business, Role
+from chalicelib.core import rate_limit
+from chalicelib.core.answer import Answer
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.security import Caller, MAX_PASSWORD_LENGTH
 from chalicelib.core.validate import Currency, Email, Name, Slug, Struct, TimeZone
@@ -32,6 +35,9 @@ class Login(Struct):
     email: Email
     password: Password
     business_id: UUID | None = None
+    # The device token an earlier log-in from this client answered (a body field, not a cookie: the
+    # browser app is on another origin).
+    device_token: Token | None = None
 
 
 class Refresh(Struct):
@@ -61,26 +67,77 @@ class AcceptInvitation(Struct):
     name: Name = "New member"
 
 
-def _client_ip() -> str:
-    identity = (bp.current_request.context or {}).get("identity") or {}
-    return identity.get("sourceIp") or "unknown"
+class Tokens(Answer):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    refresh_token: str
 
 
-@endpoint(bp, "/auth/signup", "POST", body=Signup, public=True, status=201, tag="auth", errors=(409,),
-          summary="Create a business (tenant) and its owner; answer a session")
+class User(Answer):
+    id: UUID
+    email: str
+    name: str
+    email_verified: bool
+
+
+class Session(Tokens):
+    user: User
+    role: Role
+    business_id: UUID
+
+
+class LoginSession(Session):
+    device_token: str  # to present at this client's next log-in (OWASP's device cookie)
+
+
+class NewBusiness(Session):
+    business: Business
+
+
+class Features(Answer):
+    """What the business's plan allows (``null``: no limit)."""
+    max_staff: int | None
+    max_locations: int | None
+    whatsapp: bool
+    google_calendar: bool
+    campaigns: bool
+    intake_forms: bool
+    analytics: bool
+    custom_templates: bool
+
+
+class Me(Answer):
+    user: User
+    role: Role
+    business: Business
+    plan: str
+    features: Features
+
+
+class ResetRequested(Answer):
+    status: Literal["sent_if_registered"]
+
+
+@endpoint(bp, "/auth/signup", "POST", body=Signup, public=True, status=201, tag="auth", errors=(409, 429),
+          response=NewBusiness,
+          summary="Create a business (tenant) and its owner; answer a session (10 an hour per client address)")
 def signup(body: Signup) -> Any:
     return service.signup(business_name=body.business_name, owner_name=body.owner_name, email_address=body.email,
                           password=body.password, time_zone=body.time_zone, currency=body.currency,
-                          slug=body.slug, locale=body.locale)
+                          client=rate_limit.client_address(bp.current_request), slug=body.slug, locale=body.locale)
 
 
 @endpoint(bp, "/auth/login", "POST", body=Login, public=True, tag="auth", errors=(401, 429),
-          summary="E-mail and password to access and refresh tokens (throttled after 5 failures)")
+          response=LoginSession,
+          summary="E-mail and password to access and refresh tokens and a device token (throttled after 5 "
+                  "failures; with this account's device token, after 10 of that device)")
 def login(body: Login) -> Any:
-    return service.login(body.email, body.password, client_ip=_client_ip(), business_id=body.business_id)
+    return service.login(body.email, body.password, client_ip=rate_limit.client_address(bp.current_request),
+                         device_token=body.device_token, business_id=body.business_id)
 
 
-@endpoint(bp, "/auth/refresh", "POST", body=Refresh, public=True, tag="auth", errors=(401,),
+@endpoint(bp, "/auth/refresh", "POST", body=Refresh, public=True, tag="auth", errors=(401,), response=Tokens,
           summary="Rotate a refresh token into a new pair (reusing a spent one revokes its family)")
 def refresh(body: Refresh) -> Any:
     return service.refresh(body.refresh_token)
@@ -93,9 +150,11 @@ def logout(caller: Caller, body: Logout) -> None:
 
 
 @endpoint(bp, "/auth/password/forgot", "POST", body=ForgotPassword, public=True, status=202, tag="auth",
-          summary="E-mail a reset link (the same answer whether or not the address exists)")
+          errors=(429,), response=ResetRequested,
+          summary="E-mail a reset link (the same answer whether or not the address exists; 30 an hour per "
+                  "client address)")
 def forgot_password(body: ForgotPassword) -> Any:
-    service.forgot_password(body.email)
+    service.forgot_password(body.email, client=rate_limit.client_address(bp.current_request))
     return {"status": "sent_if_registered"}
 
 
@@ -112,12 +171,13 @@ def verify_email(body: VerifyEmail) -> None:
 
 
 @endpoint(bp, "/auth/invitations/accept", "POST", body=AcceptInvitation, public=True, tag="auth",
-          errors=(401, 409), summary="Accept a team invitation (setting a password); answer a session")
+          errors=(401, 409), response=Session,
+          summary="Accept a team invitation (setting a password); answer a session")
 def accept_invitation(body: AcceptInvitation) -> Any:
     return service.accept_invitation(body.token, name=body.name, password=body.password)
 
 
-@endpoint(bp, "/auth/me", "GET", tag="auth",
+@endpoint(bp, "/auth/me", "GET", tag="auth", errors=(404,), response=Me,
           summary="The current user, role, business and effective plan features")
 def get_me(caller: Caller) -> Any:
     return service.me(caller.business_id, caller.user_id)

@@ -1,8 +1,8 @@
 """Sign-up, log-in, token rotation and the e-mailed single-use links (verify, reset, invitation).
 
-Owns ``users``, ``refresh_tokens``, ``user_tokens`` and ``login_failures``;
-``memberships`` and ``invitations`` are the business module's, reached through
-its service.
+Owns ``users``, ``refresh_tokens``, ``user_tokens``, ``login_failures`` and
+``login_devices``; ``memberships`` and ``invitations`` are the business module's,
+reached through its service.
 
 Refresh tokens are ``<business_id>.<secret>``: the prefix tells which tenant
 to open before the hashed secret is looked up, since row-level security hides
@@ -11,6 +11,7 @@ every tenant until one is chosen.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from uuid import UUID
 
 from chalicelib.auth import users
 from chalicelib.business import service as business
-from chalicelib.core import db, log, security
+from chalicelib.core import db, log, rate_limit, security
 from chalicelib.core.db import Tx
 from chalicelib.core.errors import NotFound, RateLimited, Unauthorized
 from chalicelib.core.settings import settings
@@ -29,6 +30,25 @@ LOGIN_WINDOW = timedelta(minutes=15)
 VERIFY_TTL = timedelta(days=3)
 RESET_TTL = timedelta(hours=1)
 RESET_EMAILS_PER_HOUR = 3
+
+# Log-ins with a device token (OWASP's device cookies: a signed token a client receives from a correct
+# password, naming that account and a random device id) are throttled by the device's own failures, not
+# by the account-wide count above: strangers' wrong guesses cannot lock the owner out of their devices.
+# DEVICE_FAILURE_LIMIT failures with one token within LOGIN_WINDOW lock that token for LOGIN_WINDOW.
+DEVICE_FAILURE_LIMIT = 10
+# A device token is trusted until this long after its last successful log-in.
+DEVICE_TTL = timedelta(days=90)
+# A user's devices, newest log-in first, beyond this many are forgotten as another one is added.
+DEVICES_PER_USER = 20
+_DEVICE_PURPOSE = "login_device"
+
+# A person signs up once, an agency a few times; ten an hour from one client address is well above
+# that (an office or a mobile carrier puts many people behind one address) and stops a script
+# making tenants and sending verification mail to any address.
+SIGNUPS_PER_ADDRESS = rate_limit.Limit("signups_per_address", per=10, window_s=3600)
+# Every reset request writes an event (known address or not, so the request looks the same either way):
+# bounded per client address as well as per e-mail address.
+RESET_REQUESTS_PER_ADDRESS = rate_limit.Limit("reset_requests_per_address", per=30, window_s=3600)
 
 
 class InvalidCredentials(Unauthorized):
@@ -76,6 +96,38 @@ _LOCK_LOGIN = """-- one log-in attempt per address at a time (until commit): par
 -- all read the same count before any of them records its failure
 SELECT pg_advisory_xact_lock(hashtextextended('login:' || :email_hash, 0))"""
 
+_FIND_DEVICE = """-- the device a log-in's token names, if it is a live device of the account of this address; held
+-- until commit, so parallel guesses with one token are counted one after the other
+SELECT d.id, d.user_id, d.token_hash, d.failures,
+       coalesce(d.failed_since > now() - CAST(:window AS interval), false) AS failing,
+       extract(epoch FROM d.locked_until - now()) AS locked_s
+  FROM login_devices AS d JOIN users AS u ON u.id = d.user_id
+ WHERE d.id = :id AND u.email = :email AND d.last_login_at > now() - CAST(:ttl AS interval)
+   FOR UPDATE OF d"""
+
+_DEVICE_FAILED = """-- one more failed log-in with a device's token (a new window from the first failure after the last);
+-- the limit-th in a window locks the token for a window
+UPDATE login_devices
+   SET failures = :failures,
+       failed_since = CASE WHEN CAST(:restart AS boolean) THEN now() ELSE failed_since END,
+       locked_until = CASE WHEN CAST(:lock AS boolean) THEN now() + CAST(:window AS interval) END
+ WHERE id = :id"""
+
+_DEVICE_LOGGED_IN = """-- a correct password from a known device: its failures are forgiven and its trust renewed
+UPDATE login_devices SET failures = 0, failed_since = NULL, locked_until = NULL, last_login_at = now()
+ WHERE id = :id"""
+
+_ADD_DEVICE = """-- a device a user just logged in from; on the side, forget the user's devices that are no longer
+-- trusted and those beyond the newest few
+WITH kept AS (
+    SELECT id FROM login_devices
+     WHERE user_id = :uid AND last_login_at > now() - CAST(:ttl AS interval)
+     ORDER BY last_login_at DESC LIMIT :keep
+), forgotten AS (
+    DELETE FROM login_devices WHERE user_id = :uid AND id NOT IN (SELECT id FROM kept)
+)
+INSERT INTO login_devices (id, user_id, token_hash) VALUES (:id, :uid, :hash)"""
+
 _INSERT_USER_TOKEN = """-- an e-mailed single-use link (the same e-mail written again keeps the first)
 INSERT INTO user_tokens (user_id, purpose, token_hash, expires_at)
 VALUES (:uid, :purpose, :hash, now() + :ttl::interval)
@@ -89,6 +141,9 @@ RETURNING user_id"""
 
 _SPEND_OTHER_RESETS = """-- the other reset links sent to the user stop working with this reset
 UPDATE user_tokens SET used_at = now() WHERE user_id = :uid AND purpose = 'reset_password' AND used_at IS NULL"""
+
+_FORGET_DEVICES = """-- a new password: the devices that logged in with the old one are strangers again
+DELETE FROM login_devices WHERE user_id = :uid"""
 
 
 
@@ -121,8 +176,13 @@ def link_token(tx: Tx, user_id: UUID, purpose: str, *, message_id: UUID) -> str:
 
 
 def signup(*, business_name: str, owner_name: str, email_address: str, password: str, time_zone: str,
-           currency: str, slug: str | None = None, locale: str = "en") -> dict[str, Any]:
-    """Create the business and its owner in one transaction; answer a signed-in session."""
+           currency: str, slug: str | None = None, locale: str = "en", client: str | None = None) -> dict[str, Any]:
+    """Create the business and its owner in one transaction; answer a signed-in session.
+
+    ``client``: the address a public sign-up comes from, counted first (a refused sign-up creates and
+    sends nothing); None for the product's own (the demo, the benchmarks)."""
+    if client is not None:
+        rate_limit.hit((SIGNUPS_PER_ADDRESS, client))
     security.check_password_policy(password)
     business_id = uuid.uuid4()
     with db.tenant_tx(business_id) as tx:
@@ -152,28 +212,89 @@ def _throttle(tx: Tx, email_hash: str, ip: str) -> None:
                           "Too many failed log-ins; wait before trying again.")
 
 
-def login(email_address: str, password: str, *, client_ip: str, business_id: UUID | None = None) -> dict[str, Any]:
-    """A session for the user's business (the one named, else the one they joined first).
+def _device_token(user_id: UUID, device_id: UUID, *, known_hash: str | None = None) -> tuple[str, str]:
+    """The device's token (``<device id>.<HMAC of user and device>``) and its hash; with ``known_hash``,
+    the one stored (made under any signing key still listed), else ``LookupError``."""
+    return security.derived_token(_DEVICE_PURPOSE, f"{user_id}\n{device_id}", prefix=str(device_id),
+                                  known_hash=known_hash)
+
+
+def _trusted_device(tx: Tx, email_address: str, token: str | None) -> dict[str, Any] | None:
+    """The device row of a valid device token of this address's account (locked until commit); None
+    for no token, a malformed, forged, expired or forgotten one, or another account's. ``RateLimited``
+    while the device is locked out."""
+    if token is None:
+        return None
+    try:
+        device_id = UUID(security.token_prefix(token))
+    except ValueError:
+        return None
+    device = tx.one(_FIND_DEVICE, id=device_id, email=email_address, window=_interval(LOGIN_WINDOW),
+                    ttl=_interval(DEVICE_TTL))
+    if device is None:
+        return None
+    try:
+        expected, _ = _device_token(device["user_id"], device["id"], known_hash=device["token_hash"])
+    except LookupError:  # made under a signing key no longer listed
+        return None
+    if not hmac.compare_digest(expected, token):
+        return None
+    if device["locked_s"] is not None and device["locked_s"] > 0:
+        raise RateLimited(max(1, int(device["locked_s"]) + 1),
+                          "Too many failed log-ins from this device; wait before trying again.")
+    return device
+
+
+def _device_failed(tx: Tx, device: dict[str, Any]) -> None:
+    failures = device["failures"] + 1 if device["failing"] else 1
+    tx.execute(_DEVICE_FAILED, id=device["id"], failures=failures, restart=not device["failing"],
+               lock=failures >= DEVICE_FAILURE_LIMIT, window=_interval(LOGIN_WINDOW))
+
+
+def _add_device(tx: Tx, user_id: UUID) -> str:
+    device_id = uuid.uuid4()
+    token, token_hash = _device_token(user_id, device_id)
+    tx.execute(_ADD_DEVICE, id=device_id, uid=user_id, hash=token_hash, ttl=_interval(DEVICE_TTL),
+               keep=DEVICES_PER_USER - 1)
+    return token
+
+
+def login(email_address: str, password: str, *, client_ip: str, device_token: str | None = None,
+          business_id: UUID | None = None) -> dict[str, Any]:
+    """A session for the user's business (the one named, else the one they joined first), with the
+    device token to present at the next log-in from this client.
+
+    A valid ``device_token`` of this account is throttled by its device's own failures; any other
+    attempt by the failures of the address (from anywhere) and of the client address.
 
     One transaction: the password is checked with no tenant in scope, then the
     scope narrows to the user (to find their memberships) and to the business."""
     email_hash = _email_hash(email_address)
     session = None
     with db.transaction() as tx:
-        _throttle(tx, email_hash, client_ip)
+        device = _trusted_device(tx, email_address, device_token)
+        if device is None:
+            _throttle(tx, email_hash, client_ip)
         user = users.by_email(tx, email_address)
         if not security.verify_password(password, user["password_hash"] if user else None):
-            tx.execute(_RECORD_FAILURE, email_hash=email_hash, ip=client_ip)
+            if device is None:
+                tx.execute(_RECORD_FAILURE, email_hash=email_hash, ip=client_ip)
+            else:
+                _device_failed(tx, device)
         else:
             tx.scope(None, user_id=user["id"])
             membership = business.membership_for_login(tx, user["id"], business_id)
             if membership is not None:
                 tx.scope(membership["business_id"])
                 session = _session(tx, user=user, business_id=membership["business_id"], role=membership["role"])
+                if device is None:
+                    device_token = _add_device(tx, user["id"])
+                else:
+                    tx.execute(_DEVICE_LOGGED_IN, id=device["id"])
     if session is None:
         log.emit("auth.login_failed", email=log.mask_email(email_address))
         raise InvalidCredentials()
-    return session
+    return {**session, "device_token": device_token}
 
 
 def refresh(token: str) -> dict[str, Any]:
@@ -211,21 +332,25 @@ def logout(business_id: UUID, user_id: UUID, refresh_token: str | None) -> None:
             tx.execute(_REVOKE_FAMILY, family=known["family_id"])
 
 
-def forgot_password(email_address: str) -> None:
-    """E-mail a reset link if the address has an account and has not had 3 in the last hour; the
-    caller answers the same either way."""
+def _reset_subject(email_address: str) -> UUID:
+    """What reset requests for one address are counted (and queued in order) under, whether or not it
+    has an account."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{email_address}")
+
+
+def forgot_password(email_address: str, *, client: str) -> None:
+    """Have a reset link e-mailed if the address has an account and has not asked 3 times in the last
+    hour. The request does the same work whether or not it has one (it counts and writes the event;
+    the notification worker looks the account up), so neither the answer nor its timing tells."""
+    rate_limit.hit((RESET_REQUESTS_PER_ADDRESS, client))
+    subject = _reset_subject(email_address)
     # A jobs transaction: the reset e-mail belongs to no business, and only the jobs see such rows.
-    with db.jobs_tx() as tx:
-        user = users.by_email(tx, email_address)
-        if user is None:
-            return
-        # Counted when asked, not when sent (the e-mail is written later, by the worker), one request
-        # per account at a time, so a burst of requests cannot slip past the count together.
-        tx.lock(f"reset:{user['id']}")
-        if outbox.count_recent(tx, "auth.reset_password", aggregate_id=user["id"],
+    # Counted when asked, not when sent, one request per address at a time, so a burst of requests
+    # cannot slip past the count together.
+    with db.jobs_tx(lock=f"reset:{subject}") as tx:
+        if outbox.count_recent(tx, "auth.reset_password", aggregate_id=subject,
                                within=timedelta(hours=1)) < RESET_EMAILS_PER_HOUR:
-            outbox.add(tx, None, "auth.reset_password", aggregate_id=user["id"],
-                       payload={"user_id": str(user["id"])})
+            outbox.add(tx, None, "auth.reset_password", aggregate_id=subject, payload={"email": email_address})
 
 
 def _end_every_session(tx: Tx, user_id: UUID) -> None:
@@ -240,8 +365,9 @@ def _end_every_session(tx: Tx, user_id: UUID) -> None:
 
 
 def reset_password(token: str, password: str) -> None:
-    """Set a new password with an e-mailed link; every open session of the user ends (in the same
-    transaction: a new password with the old sessions still alive would not end a takeover)."""
+    """Set a new password with an e-mailed link; every open session of the user ends and their devices
+    are forgotten (in the same transaction: a new password with the old sessions still alive would not
+    end a takeover)."""
     security.check_password_policy(password)
     with db.transaction() as tx:
         user_id = tx.value(_USE_USER_TOKEN, hash=security.hash_token(token), purpose="reset_password")
@@ -249,6 +375,7 @@ def reset_password(token: str, password: str) -> None:
             raise InvalidLink()
         users.set_password(tx, user_id, password)
         tx.execute(_SPEND_OTHER_RESETS, uid=user_id)
+        tx.execute(_FORGET_DEVICES, uid=user_id)
         # Whoever could open the link controls the mailbox: the address is verified too.
         users.mark_verified(tx, user_id)
         _end_every_session(tx, user_id)
@@ -296,3 +423,55 @@ def me(business_id: UUID, user_id: UUID) -> dict[str, Any]:
         raise NotFound("user")
     return {"user": users.as_json(user), "role": role, "business": profile,
             "plan": profile["plan"], "features": business.features(profile["plan"])}
+
+
+# --- retention: what the daily sweep deletes, a batch at a time, oldest first ----------------------
+
+_PRUNE_LOGIN_FAILURES = """-- retention: failed log-ins long past the throttling window, one batch
+DELETE FROM login_failures WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM login_failures WHERE failed_at < now() - make_interval(secs => :older_than_s)
+     ORDER BY failed_at LIMIT :batch))"""
+
+_PRUNE_REFRESH_TOKENS = """-- retention: refresh tokens expired the period ago (spent, revoked or never used), one batch
+DELETE FROM refresh_tokens WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM refresh_tokens WHERE expires_at < now() - make_interval(secs => :older_than_s)
+     ORDER BY expires_at LIMIT :batch))"""
+
+_PRUNE_USER_TOKENS = """-- retention: e-mailed links expired the period ago (used or not), one batch
+DELETE FROM user_tokens WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM user_tokens WHERE expires_at < now() - make_interval(secs => :older_than_s)
+     ORDER BY expires_at LIMIT :batch))"""
+
+
+def prune_login_failures(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """Delete up to ``batch`` failed log-ins older than ``older_than_s`` (at least the throttling
+    window, or a guesser would get a fresh count); answer how many."""
+    if older_than_s < LOGIN_WINDOW.total_seconds():
+        raise ValueError("failed log-ins must be kept for the whole throttling window")
+    return tx.execute(_PRUNE_LOGIN_FAILURES, older_than_s=older_than_s, batch=batch)
+
+
+def prune_refresh_tokens(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """Delete up to ``batch`` refresh tokens (every tenant's, in the retention scope) that expired more
+    than ``older_than_s`` ago. A live token stays, and so does a spent one for that long after its
+    expiry: presented again meanwhile, it still revokes its family."""
+    return tx.execute(_PRUNE_REFRESH_TOKENS, older_than_s=older_than_s, batch=batch)
+
+
+_PRUNE_LOGIN_DEVICES = """-- retention: devices with no log-in for the period (no longer trusted), one batch
+DELETE FROM login_devices WHERE id = ANY(ARRAY(
+    SELECT id FROM login_devices WHERE last_login_at < now() - make_interval(secs => :older_than_s)
+     ORDER BY last_login_at LIMIT :batch))"""
+
+
+def prune_login_devices(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """Delete up to ``batch`` devices with no log-in for ``older_than_s`` (at least ``DEVICE_TTL``, or
+    a device still trusted would lose its exemption from the account-wide count); answer how many."""
+    if older_than_s < DEVICE_TTL.total_seconds():
+        raise ValueError("a device must be kept while its token is trusted")
+    return tx.execute(_PRUNE_LOGIN_DEVICES, older_than_s=older_than_s, batch=batch)
+
+
+def prune_user_tokens(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """Delete up to ``batch`` e-mailed links that expired more than ``older_than_s`` ago."""
+    return tx.execute(_PRUNE_USER_TOKENS, older_than_s=older_than_s, batch=batch)

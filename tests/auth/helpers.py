@@ -1,7 +1,9 @@
 """Helpers of the auth tests."""
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 from typing import Any
 
 from tests.api import Session, body, call, invite, signup
@@ -9,6 +11,7 @@ from tests.api import Session, body, call, invite, signup
 VERIFY_SUBJECT = "Confirm your e-mail address"
 RESET_SUBJECT = "Reset your password"
 INVITE_SUBJECT = "You are invited to join"
+WRONG = "not the right password"
 
 
 def link_in(mail: Any, address: str, subject: str) -> str:
@@ -41,3 +44,27 @@ def join_second_business(client: Any, mail: Any, member: Session, role: str = "a
                     {"token": token_in(mail, member.email, INVITE_SUBJECT), "password": member.password})
     assert accepted.status_code == 200, accepted.body
     return other, body(accepted)
+
+
+def clear_of_the_window_end(limit: Any, needed_s: float) -> None:
+    """Wait for ``limit``'s next window (``rate_limit.Limit``: fixed windows aligned to their length)
+    if the current one ends before the test would be done with it."""
+    left = limit.window_s - time.time() % limit.window_s
+    if left < needed_s:
+        time.sleep(left + 1)
+
+
+def email_hash(address: str) -> str:
+    """How ``login_failures`` names an e-mail address."""
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
+def assert_rate_limited(response: Any) -> int:
+    """A 429 in our error shape; answer its Retry-After."""
+    assert response.status_code == 429, response.body
+    error = body(response)["error"]
+    assert error["code"] == "rate_limited"
+    value = response.headers["Retry-After"]
+    assert value.isdigit(), value
+    assert error["details"] == {"retry_after": int(value)}
+    return int(value)

@@ -4,8 +4,12 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from tests.api import body, call, login, signup, unique_email
-from tests.auth.helpers import RESET_SUBJECT, VERIFY_SUBJECT, auth, join_second_business, link_in, token_in
+import pytest
+
+from chalicelib.auth.service import RESET_REQUESTS_PER_ADDRESS
+from tests.api import body, call, from_address, login, signup, unique_address, unique_email
+from tests.auth.helpers import (RESET_SUBJECT, VERIFY_SUBJECT, assert_rate_limited, auth, clear_of_the_window_end,
+                                join_second_business, link_in, token_in)
 
 NEW_PASSWORD = "a brand new passphrase"
 INVALID_LINK = {"error": {"code": "invalid_token", "message": "This link is not valid any more; ask for a new one.",
@@ -36,6 +40,66 @@ def test_forgot_answers_the_same_for_a_known_and_an_unknown_address(client, mail
     assert body(known) == {"status": "sent_if_registered"}
     assert [m["Subject"] for m in mail.sent_to(owner.email) if m["Subject"] == RESET_SUBJECT] == [RESET_SUBJECT]
     assert mail.sent_to(nobody) == []
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Outbox rows go to an SQS FIFO queue (moto), as in AWS, instead of to the worker inside the
+    request as in the local stage; answer a function that runs the worker on what the queue holds."""
+    from chalicelib.core.settings import settings
+    from chalicelib.integrations import aws
+    from chalicelib.integrations import queue as queues
+    from chalicelib.notifications import jobs
+
+    name = f"auth-{uuid.uuid4().hex[:12]}.fifo"
+    aws.client("sqs").create_queue(QueueName=name, Attributes={"FifoQueue": "true"})
+    monkeypatch.setenv("NOTIFICATIONS_QUEUE", name)
+    settings.cache_clear()
+    settings()  # read now: during a request the test client lays the local stage's variables over these
+
+    def work() -> None:
+        while received := queues.receive(name):
+            for message in received:
+                jobs.deliver(message.body)
+                queues.delete(name, message.receipt)
+
+    yield work
+    monkeypatch.undo()
+    settings.cache_clear()
+    queues.url.cache_clear()
+
+
+def test_forgot_does_the_same_sql_work_for_a_known_and_an_unknown_address(client, mail, queued, sql_statements):
+    owner, nobody = signup(client), unique_email("nobody")
+    sql_statements.clear()
+
+    assert forgot(client, nobody).status_code == 202
+    unknown = list(sql_statements)
+    sql_statements.clear()
+    assert forgot(client, owner.email).status_code == 202
+    known = list(sql_statements)
+    queued()
+
+    assert known == unknown
+    assert mail.sent_to(nobody) == []
+    assert link_in(mail, owner.email, RESET_SUBJECT).startswith("http://127.0.0.1:5173/reset-password?token=")
+
+
+def test_reset_requests_are_limited_per_client_address(client, mail):
+    owner = signup(client)
+    per = RESET_REQUESTS_PER_ADDRESS.per
+    clear_of_the_window_end(RESET_REQUESTS_PER_ADDRESS, 60)
+
+    with from_address(unique_address()):
+        answers = [forgot(client, unique_email("nobody")) for _ in range(per)]
+        refused = forgot(client, owner.email)
+    with from_address(unique_address()):
+        elsewhere = forgot(client, owner.email)
+
+    assert [a.status_code for a in answers] == [202] * per
+    assert 1 <= assert_rate_limited(refused) <= RESET_REQUESTS_PER_ADDRESS.window_s
+    assert elsewhere.status_code == 202
+    assert sorted(m["Subject"] for m in mail.sent_to(owner.email)) == [VERIFY_SUBJECT, RESET_SUBJECT]
 
 
 def test_the_reset_mail_goes_to_the_stored_address_whatever_case_was_typed(client, mail):

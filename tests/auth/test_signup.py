@@ -6,8 +6,16 @@ import uuid
 
 import pytest
 
-from tests.api import PASSWORD, body, call, signup, unique_email
+from tests.api import PASSWORD, body, call, from_address, signup, unique_address, unique_email
 from tests.auth.helpers import VERIFY_SUBJECT, link_in
+
+
+@pytest.fixture(autouse=True)
+def own_address():
+    """Sign-ups are limited per client address (see test_signup_limits.py): each test here signs up
+    from an address of its own."""
+    with from_address(unique_address()):
+        yield
 
 
 def signup_payload(**overrides):

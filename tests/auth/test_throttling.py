@@ -1,22 +1,18 @@
-"""Log-in throttling: five failures within 15 minutes, per e-mail address and per client address.
+"""Log-in throttling: five failures within 15 minutes, per e-mail address and per client address (an
+IPv6 client's /64). A log-in with a device token is throttled per device instead: test_device_tokens.py.
 
-The test client's source address is always 127.0.0.1, so failures from other
-addresses are written straight into ``login_failures`` (as the schema owner)
-when a test needs them. The auth conftest deletes every row a test made: left
-behind, they would throttle every later log-in of the run.
+The test client's source address is 127.0.0.1 (``from_address`` changes it for a
+block), so failures from other addresses at other times are written straight into
+``login_failures`` (as the schema owner) when a test needs them. The auth conftest
+deletes every row a test made: left behind, they would throttle every later log-in
+of the run.
 """
 from __future__ import annotations
 
-import hashlib
 import threading
 
-from tests.api import body, login, signup, unique_email
-
-WRONG = "not the right password"
-
-
-def email_hash(address: str) -> str:
-    return hashlib.sha256(address.encode()).hexdigest()
+from tests.api import from_address, login, signup, unique_address, unique_email
+from tests.auth.helpers import WRONG, assert_rate_limited, email_hash
 
 
 def record_failures(owner_db, *, email: str | None = None, ip: str | None = None, count: int = 5,
@@ -28,21 +24,6 @@ def record_failures(owner_db, *, email: str | None = None, ip: str | None = None
             " VALUES (:email_hash, :ip, now() - make_interval(mins => :minutes))",
             email_hash=email_hash(email) if email else email_hash(unique_email(f"guess{n}")),
             ip=ip or other_ip, minutes=minutes_ago)
-
-
-def retry_after(response) -> int:
-    value = response.headers["Retry-After"]
-    assert value.isdigit(), value
-    return int(value)
-
-
-def assert_rate_limited(response) -> int:
-    assert response.status_code == 429, response.body
-    error = body(response)["error"]
-    assert error["code"] == "rate_limited"
-    seconds = retry_after(response)
-    assert error["details"] == {"retry_after": seconds}
-    return seconds
 
 
 def test_the_sixth_attempt_after_five_failures_is_refused_even_with_the_right_password(client):
@@ -82,6 +63,25 @@ def test_the_client_address_limit_counts_failures_across_emails(client):
 
     assert [r.status_code for r in guesses] == [401] * 5
     assert_rate_limited(response)
+
+
+def test_the_client_address_limit_counts_an_ipv6_64_as_one_address(client):
+    """An IPv6 client holds a whole /64 and may send each guess from another address in it."""
+    owner = signup(client)
+    network = unique_address().removesuffix("::1")
+    guesses = []
+    for n in range(5):
+        with from_address(f"{network}::{n + 2:x}"):
+            guesses.append(login(client, unique_email("guess"), WRONG))
+
+    with from_address(f"{network}:1:2:3:4"):
+        same_network = login(client, owner.email)
+    with from_address(unique_address()):
+        elsewhere = login(client, owner.email)
+
+    assert [r.status_code for r in guesses] == [401] * 5
+    assert_rate_limited(same_network)
+    assert elsewhere.status_code == 200
 
 
 def test_failures_older_than_15_minutes_do_not_count(client, owner_db):
