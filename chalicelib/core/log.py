@@ -1,13 +1,18 @@
-"""Structured JSON log lines (one per request), safe to ship: ids and numbers, never secrets.
+"""Structured JSON log lines (one per request), safe to ship: ids and numbers, never secrets nor
+personal data.
 
 Bodies, headers and query strings are never logged, so passwords, tokens and
-e-mail addresses cannot leak through here; ``mask_email`` is for the few
-places that must name a recipient.
+e-mail addresses cannot leak through here. A line names people and messages by
+their ids (customer, appointment, delivery, provider message id), never by an
+address, a phone number, a name or a subject; ``mask_email`` is for the sign-in
+lines that must say which account. Free text that comes from elsewhere (an
+``error``: an exception's message) is passed through ``redact`` first.
 """
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from typing import Any
 
@@ -32,8 +37,49 @@ def _ensure_handler() -> None:
         _logger.propagate = False
 
 
+# Fields holding free text we did not write: a provider's refusal quotes the recipient ("...failed
+# the check in region EU-WEST-1: jane@example.com"), a database error the key that clashed.
+FREE_TEXT_FIELDS = frozenset({"error"})
+_ADDRESS = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
+_NUMBER = re.compile(r"\+?\d[\d ()./-]*\d")
+# A phone number has 7 digits at least; shorter runs (an HTTP status, a count) stay readable.
+_PHONE_DIGITS = 7
+
+
+def redact(text: str) -> str:
+    """``text`` with e-mail addresses and phone-like numbers masked: for free text about to be logged
+    or stored where an erase does not look (an error message)."""
+    text = _ADDRESS.sub("[address]", text)
+    return _NUMBER.sub(lambda m: "[number]" if sum(c.isdigit() for c in m.group()) >= _PHONE_DIGITS
+                       else m.group(), text)
+
+
+class _Redacting(logging.Filter):
+    """Writes a record with ``redact`` applied to its message and traceback: an exception's message may
+    quote what a customer typed (a database error names the key that clashed)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def redact_records(logger: logging.Logger) -> None:
+    """Have each handler of ``logger`` write its records redacted (for Chalice's application log, where
+    an unhandled error's traceback goes)."""
+    for handler in logger.handlers:
+        if not any(isinstance(f, _Redacting) for f in handler.filters):
+            handler.addFilter(_Redacting())
+
+
 def emit(event: str, **fields: Any) -> None:
     _ensure_handler()
+    for name in FREE_TEXT_FIELDS & fields.keys():
+        if fields[name] is not None:
+            fields[name] = redact(str(fields[name]))
     _logger.info(json.dumps({"event": event, **fields}, default=str, separators=(",", ":")))
 
 

@@ -7,6 +7,7 @@ are ``str`` subclasses validated here by ``dec_hook``.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import re
 import zoneinfo
@@ -61,7 +62,7 @@ TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-RESERVED_SLUGS = frozenset({"admin", "api", "app", "auth", "billing", "bookings", "public", "system", "www"})
+RESERVED_SLUGS = frozenset({"admin", "api", "app", "auth", "billing", "bookings", "consent", "public", "system", "www"})
 
 
 @functools.cache
@@ -116,9 +117,11 @@ _SCHEMAS: dict[type, dict[str, Any]] = {
 
 
 def schema_hook(kind: type) -> dict[str, Any]:
-    """JSON Schema for the domain string types (used by the OpenAPI generator)."""
+    """JSON Schema for the domain string types (used by the OpenAPI generator). A copy: msgspec
+    writes a field's default into the schema it is handed, and a shared one would carry that default
+    to every other field of the type."""
     try:
-        return _SCHEMAS[kind]
+        return copy.deepcopy(_SCHEMAS[kind])
     except KeyError:
         raise NotImplementedError(kind) from None
 
@@ -168,7 +171,9 @@ def _refuse_nul(data: Any) -> None:
 
 
 def decode(raw: bytes | str, schema: type[T]) -> T:
-    """Decode JSON text into ``schema``: 400 if it is not JSON, 422 if it does not fit."""
+    """Decode JSON text into ``schema``: 400 if it is not JSON, 422 if it does not fit. An absent body
+    reads as ``{}``: one none of whose fields is required may be left out (the OpenAPI document says
+    so, ``requestBody.required: false``); leaving out one with a required field is a 422 naming it."""
     try:
         decoded = msgspec.json.decode(raw or b"{}", type=schema, dec_hook=_dec_hook)
     except msgspec.ValidationError as e:

@@ -1,27 +1,32 @@
 """The business's customers: search, records, internal notes, consent history and the GDPR erase
-(the CSV import is in ``importer.py``).
+(the CSV import is in ``importer.py``, the e-mail confirming a consent in ``messages.py``).
 
-Owns ``customers``, ``customer_notes`` and ``customer_consents``. A customer is
+Owns ``customers``, ``customer_notes``, ``customer_consents`` and ``consent_requests``. A customer is
 unique within the business by e-mail address and by phone number (compared in
 the normalised form: digits with a leading +). Consent is kept twice: the
 current state on the customer, and every grant or withdrawal, with its source,
-in ``customer_consents``, written in the same transaction. An erased customer
-keeps its row, so appointment history stays whole, but identifies nobody.
+in ``customer_consents``, written in the same transaction. Marketing consent
+asked for on the public booking page is only a request (``consent_requests``)
+until the customer's address confirms it through an e-mailed single-use link
+(double opt-in): anyone can type anyone's address into a booking form. An erased
+customer keeps its row, so appointment history stays whole, but identifies nobody.
 """
 from __future__ import annotations
 
+import json
 import re
+from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 
 from chalicelib.auth import users
-from chalicelib.core import db
+from chalicelib.core import db, idempotency, rate_limit, security
 from chalicelib.core.db import ConstraintViolated, Tx
 from chalicelib.core.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from chalicelib.core.pagination import decode_cursor, page
-from chalicelib.notifications import deliveries
+from chalicelib.notifications import deliveries, outbox
 
 # What a phone number may look like: an optional +, then 6 to 20 digits among spaces, dots, dashes,
 # slashes and brackets. Shared by the routes' declarations and the import.
@@ -34,6 +39,12 @@ Tags = Annotated[list[Tag], msgspec.Meta(max_length=MAX_TAGS)]
 Locale = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 
 ERASED_NAME = "Erased customer"
+# The outbox topic of a consent request's e-mail.
+CONSENT_REQUESTED = "customer.consent_requested"
+# How long a consent request's e-mailed link works, and how often asking again sends another e-mail
+# (each booking may ask; the customer's mailbox gets at most one such e-mail a day from a business).
+CONSENT_CONFIRM_TTL = timedelta(days=7)
+CONSENT_RESEND_AFTER = timedelta(days=1)
 
 _COLUMNS = """id, business_id, name, email, phone, phone_normalized, tags, locale, preferred_channel,
        terms_accepted_at, marketing_opt_in, erased_at, version, created_at, updated_at"""
@@ -103,9 +114,16 @@ _NOTES = """-- a customer's internal notes, newest first
 SELECT id, body, author_id, created_at FROM customer_notes
  WHERE customer_id = :id ORDER BY created_at DESC, id DESC"""
 
-_CONSENTS = """-- a customer's consent history, newest first
-SELECT kind, granted, source, actor_id, recorded_at FROM customer_consents
- WHERE customer_id = :id ORDER BY recorded_at DESC, kind"""
+_CONSENTS = """-- a customer's consent history, newest first: each grant or withdrawal, and each request that awaits
+-- (or got, or missed) the confirmation of the customer's address
+SELECT kind, granted, CASE WHEN granted THEN 'granted' ELSE 'withdrawn' END AS status, source, actor_id,
+       recorded_at
+  FROM customer_consents WHERE customer_id = :id
+UNION ALL
+SELECT kind, false, CASE WHEN confirmed_at IS NOT NULL THEN 'confirmed' WHEN expires_at <= now() THEN 'expired'
+                         ELSE 'requested' END, source, NULL, requested_at
+  FROM consent_requests WHERE customer_id = :id
+ ORDER BY recorded_at DESC, kind"""
 
 _ADD_NOTE = """-- an internal note on a live customer
 INSERT INTO customer_notes (business_id, customer_id, body, author_id)
@@ -126,6 +144,59 @@ RETURNING id"""
 _DELETE_NOTES = """-- notes may name or describe the person: they go with the erase (consents stay, the legal record)
 DELETE FROM customer_notes WHERE customer_id = :id"""
 
+_DELETE_CONSENT_REQUESTS = """-- consent requests, open or confirmed (a grant they led to is in customer_consents): they
+-- hold a hash of the person's address
+DELETE FROM consent_requests WHERE customer_id = :id"""
+
+_REQUEST_CONSENT = f"""-- consent asked for on the booking page, by a customer who has an address and has not
+-- consented yet: a request until the address confirms it, and the event that has it e-mailed; the
+-- open request is renewed (a new e-mail) once it is a day old. The event's created_at is the
+-- request's requested_at (both the transaction's now()): what tells an e-mail of the request as it
+-- is from an earlier one's.
+WITH requested AS (
+  INSERT INTO consent_requests AS r (business_id, customer_id, kind, source, expires_at)
+  SELECT business_id, id, :kind, :source, now() + make_interval(secs => :ttl_s) FROM customers
+   WHERE id = :customer_id AND email IS NOT NULL AND erased_at IS NULL AND NOT marketing_opt_in
+  ON CONFLICT (business_id, customer_id, kind) WHERE confirmed_at IS NULL DO UPDATE
+     SET requested_at = now(), expires_at = EXCLUDED.expires_at, token_hash = NULL, address_hash = NULL
+   WHERE r.requested_at < now() - make_interval(secs => :resend_s)
+  RETURNING id
+), {outbox.insert_cte("requested")}
+SELECT (SELECT id FROM requested) AS id, (SELECT id FROM outboxed) AS outbox_id"""
+
+_CONSENT_TO_SEND = """-- an open request, as it was when its e-mail was asked for (not renewed since), with where
+-- it goes
+SELECT r.id, r.customer_id, r.kind, r.requested_at, c.email, b.name AS business_name,
+       b.contact_email AS business_email
+  FROM consent_requests r
+  JOIN customers c ON c.business_id = r.business_id AND c.id = r.customer_id
+  JOIN businesses b ON b.id = r.business_id
+ WHERE r.id = :id AND r.requested_at = :requested_at AND r.confirmed_at IS NULL AND r.expires_at > now()
+   AND c.erased_at IS NULL AND c.email IS NOT NULL"""
+
+_CONSENT_LINK = """-- the e-mail is written: the hash of its link's secret and of the address it goes to
+UPDATE consent_requests r
+   SET token_hash = :hash, address_hash = encode(sha256(convert_to(c.email, 'UTF8')), 'hex')
+  FROM customers c
+ WHERE r.id = :id AND c.business_id = r.business_id AND c.id = r.customer_id"""
+
+_CONFIRM_CONSENT = """-- a request confirmed through its link: once, before it expires, and only while the customer (not
+-- erased) still has the address the link was sent to
+UPDATE consent_requests r SET confirmed_at = now()
+  FROM customers c
+ WHERE r.token_hash = :hash AND r.confirmed_at IS NULL AND r.expires_at > now()
+   AND c.business_id = r.business_id AND c.id = r.customer_id AND c.erased_at IS NULL
+   AND r.address_hash = encode(sha256(convert_to(c.email, 'UTF8')), 'hex')
+RETURNING r.customer_id, r.kind, r.source"""
+
+_PRUNE_CONSENT_REQUESTS = """-- retention: requests that expired unconfirmed the period ago, oldest first, one batch
+-- (the sweep may only read and delete here, so it locks nothing ahead: a row being confirmed is
+-- waited for)
+DELETE FROM consent_requests WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM consent_requests
+     WHERE confirmed_at IS NULL AND expires_at < now() - make_interval(secs => :older_than_s)
+     ORDER BY expires_at LIMIT :batch))"""
+
 _MATCH = f"""-- the customer an e-mail address or phone number belongs to, the e-mail's holder first
 SELECT {_COLUMNS} FROM customers
  WHERE email = CAST(:email AS text) OR phone_normalized = CAST(:phone_normalized AS text)
@@ -137,32 +208,6 @@ INSERT INTO customers (business_id, name, email, phone, phone_normalized, locale
 VALUES (:bid, :name, :email, :phone, :phone_normalized, :locale)
 ON CONFLICT DO NOTHING
 RETURNING {_COLUMNS}"""
-
-_FILL_IN = f"""-- give a matched customer the e-mail address, phone number or locale they lack, never replacing one
--- they have nor taking one another customer holds
-UPDATE customers c
-   SET email = CASE WHEN c.email IS NULL
-                     AND NOT EXISTS (SELECT 1 FROM customers o WHERE o.email = CAST(:email AS text))
-                    THEN CAST(:email AS text) ELSE c.email END,
-       phone = CASE WHEN c.phone_normalized IS NULL
-                     AND NOT EXISTS (SELECT 1 FROM customers o
-                                      WHERE o.phone_normalized = CAST(:phone_normalized AS text))
-                    THEN CAST(:phone AS text) ELSE c.phone END,
-       phone_normalized = CASE WHEN c.phone_normalized IS NULL
-                     AND NOT EXISTS (SELECT 1 FROM customers o
-                                      WHERE o.phone_normalized = CAST(:phone_normalized AS text))
-                    THEN CAST(:phone_normalized AS text) ELSE c.phone_normalized END,
-       locale = coalesce(c.locale, CAST(:locale AS text)),
-       updated_at = now()
- WHERE c.id = :id
-RETURNING {_COLUMNS}"""
-
-_SAVEPOINT = """-- a fill-in may still meet a customer created meanwhile by another transaction
-SAVEPOINT customer_fill_in"""
-_ROLLBACK_TO_SAVEPOINT = """-- that customer won: the match stays as it was
-ROLLBACK TO SAVEPOINT customer_fill_in"""
-_RELEASE_SAVEPOINT = """-- the fill-in stands
-RELEASE SAVEPOINT customer_fill_in"""
 
 _UNIQUE_KEYS = ("customers_email_key", "customers_phone_key")
 
@@ -240,7 +285,7 @@ def _note_json(row: dict[str, Any], authors: dict[UUID, dict[str, Any]]) -> dict
 
 
 def _consent_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": row["kind"], "granted": row["granted"], "source": row["source"],
+    return {"kind": row["kind"], "granted": row["granted"], "status": row["status"], "source": row["source"],
             "actor_id": str(row["actor_id"]) if row["actor_id"] else None,
             "recorded_at": row["recorded_at"].isoformat()}
 
@@ -268,10 +313,12 @@ def find_or_create(tx: Tx, business_id: UUID, *, name: str, email: str | None, p
     """The customer a public booking is for, inside the caller's transaction (raw row). ``name`` and
     ``email`` come validated by the caller's declaration (``Name``, ``Email``); a bad phone is a 422.
 
-    Matched by e-mail first, then by phone; the match gets the e-mail address, phone number or
-    locale it lacked (one it has is never replaced, its name is kept). Otherwise a new customer.
-    Safe under concurrency: the insert yields to a customer another transaction created with the
-    same address or number (ON CONFLICT on both unique indexes), which is then matched."""
+    Matched by e-mail first, then by phone; a match is taken as it is stored. Nothing typed on the
+    public page changes it: not its name, and no phone number or e-mail address is added to it either,
+    since the page proves control of neither, and an address added to someone else's record would get
+    their messages and manage links from then on. Otherwise a new customer. Safe under concurrency:
+    the insert yields to a customer another transaction created with the same address or number (ON
+    CONFLICT on both unique indexes), which is then matched."""
     email = email.strip().lower() if email else None
     if phone and not re.fullmatch(PHONE_PATTERN, phone):
         raise ValidationFailed({"phone": "needs 6 to 20 digits"})
@@ -281,38 +328,86 @@ def find_or_create(tx: Tx, business_id: UUID, *, name: str, email: str | None, p
     for _attempt in range(3):
         match = tx.one(_MATCH, email=email, phone_normalized=values["phone_normalized"])
         if match is not None:
-            return _fill_in(tx, match, values)
+            return match
         created = tx.one(_INSERT_IF_NEW, bid=business_id, name=name, **values)
         if created is not None:
             return created
     raise Conflict("The customer changed while booking; please try again.", code="customer_busy")
 
 
-def _fill_in(tx: Tx, match: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    if not any(match[key] is None and values[key] for key in ("email", "phone_normalized", "locale")):
-        return match
-    tx.execute(_SAVEPOINT)
-    try:
-        row = tx.one(_FILL_IN, id=match["id"], **values)
-    except ConstraintViolated as e:
-        if e.name not in _UNIQUE_KEYS:
-            raise
-        tx.execute(_ROLLBACK_TO_SAVEPOINT)
-        return match
-    tx.execute(_RELEASE_SAVEPOINT)
-    return row
-
-
 def anonymise(tx: Tx, customer_id: UUID) -> bool:
     """The GDPR erase of the customer record inside the caller's transaction: name replaced, contact
-    details, tags and locale cleared, notes deleted, the addresses messages went to forgotten,
-    consent history kept. False if there is no
-    such customer; erasing twice is fine."""
+    details, tags and locale cleared, notes and consent requests deleted, the addresses messages went
+    to forgotten, what was written about their appointments cleared, their manage links ended and the
+    answers kept for Idempotency-Key replays that name them deleted; consent history kept. False if there is no such customer; erasing twice is fine."""
+    # Imported here: appointments builds on customers (it finds the customer a booking is for).
+    from chalicelib.appointments import service as appointments
+
     if tx.value(_ERASE, id=customer_id, erased_name=ERASED_NAME) is None:
         return False
     tx.execute(_DELETE_NOTES, id=customer_id)
+    tx.execute(_DELETE_CONSENT_REQUESTS, id=customer_id)
     deliveries.forget_recipient(tx, customer_id)
+    appointments.forget_customer(tx, customer_id)
+    idempotency.forget(tx, str(customer_id))
     return True
+
+
+# --- consent asked for on the public page (double opt-in) ------------------------------------
+
+def request_consent(tx: Tx, business_id: UUID, customer_id: UUID, *, kind: str, source: str) -> None:
+    """Consent (``kind`` "marketing") asked for from the public page, inside the caller's transaction:
+    it counts only once confirmed from the customer's e-mail address, so it is recorded as a request,
+    and the notification pipeline e-mails the address a link to confirm it. Nothing happens for a
+    customer who consents already or has no address; asking again while a request is open sends
+    another e-mail at most once a day (``CONSENT_RESEND_AFTER``)."""
+    row = tx.one(_REQUEST_CONSENT, bid=business_id, customer_id=customer_id, kind=kind, source=source,
+                 ttl_s=CONSENT_CONFIRM_TTL.total_seconds(), resend_s=CONSENT_RESEND_AFTER.total_seconds(),
+                 outbox_topic=CONSENT_REQUESTED, outbox_payload=json.dumps({"kind": kind}))
+    if row["outbox_id"] is not None:
+        outbox.added(tx, business_id, row["outbox_id"], aggregate_id=row["id"])
+
+
+def consent_to_send(tx: Tx, event: dict[str, Any]) -> dict[str, Any] | None:
+    """For the notification worker: the request an event (``CONSENT_REQUESTED``; its aggregate is the
+    request) asks an e-mail for, with the customer's address and the business's name; None when the
+    request is no longer open as it was then (confirmed, expired or asked again since, the customer
+    erased or without an address)."""
+    return tx.one(_CONSENT_TO_SEND, id=event["aggregate_id"], requested_at=event["created_at"])
+
+
+def consent_link_token(tx: Tx, business_id: UUID, request: dict[str, Any]) -> str:
+    """The secret of the request's confirm link (``request`` from ``consent_to_send``), for the e-mail
+    being written; only its hash is kept. Derived from the request as it was asked for, so the same
+    e-mail written again (a redelivery) carries the same working link."""
+    key = f"{request['id']}:{request['requested_at'].isoformat()}"
+    token, token_hash = security.derived_token("consent", key, prefix=str(business_id))
+    tx.execute(_CONSENT_LINK, id=request["id"], hash=token_hash)
+    return token
+
+
+def confirm_consent(token: str, *, client: str) -> dict[str, Any]:
+    """POST /public/consent/{token}: the customer's address confirms the consent it was asked for.
+    The link works once, for ``CONSENT_CONFIRM_TTL``, while the customer still has that address;
+    any other token is a 404 (which of these it was is not told)."""
+    rate_limit.hit((rate_limit.MANAGE_ACTIONS_PER_ADDRESS, client))
+    try:
+        business_id = UUID(security.token_prefix(token))
+    except ValueError:
+        raise NotFound("consent request") from None
+    with db.tenant_tx(business_id) as tx:
+        row = tx.one(_CONFIRM_CONSENT, hash=security.hash_token(token))
+        if row is None:
+            raise NotFound("consent request")
+        record_consent(tx, business_id, row["customer_id"], kind=row["kind"], granted=True, source=row["source"])
+    return {"kind": row["kind"], "granted": True}
+
+
+def prune_consent_requests(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """The retention sweep's (in its retention scope, every tenant's): delete up to ``batch`` requests
+    that expired unconfirmed more than ``older_than_s`` seconds ago; answer how many. Confirmed ones
+    stay (the proof of the opt-in) until their customer is erased."""
+    return tx.execute(_PRUNE_CONSENT_REQUESTS, older_than_s=older_than_s, batch=batch)
 
 
 # --- the routes' services --------------------------------------------------------------------

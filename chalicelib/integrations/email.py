@@ -81,15 +81,18 @@ def send(to: str, subject: str, text: str, html: str | None = None, *, sender_na
     provider failure raises: the notification worker retries it."""
     message = compose(to, subject, text, html, sender_name=sender_name, reply_to=reply_to, attachments=attachments)
     backend = settings().email_backend
+    # Neither the address nor the subject is logged: a subject names the customer ("New booking: Jane
+    # Doe, ..."), and the delivery log (notification_deliveries, which an erase scrubs) already says
+    # who got what; the provider's message id joins the two.
     if backend == "ses":
         sent_id = _send_ses(message)
-        log.emit("mail.sent", to=log.mask_email(to), subject=subject, message_id=sent_id)
+        log.emit("mail.sent", message_id=sent_id)
         return sent_id
     if backend == "file":
         if not settings().is_local:
             raise RuntimeError("EMAIL_BACKEND=file is the local twin; a deployed stage sends with ses")
         path = _write_file(message)
-        # Local only: the link is what a developer needs to click through the flow.
-        log.emit("mail.written", to=log.mask_email(to), subject=subject, path=path, link=link)
+        # Local only: the link is what a developer needs to click through the flow (the file holds the rest).
+        log.emit("mail.written", path=path, link=link)
         return path
     raise RuntimeError(f"unknown EMAIL_BACKEND {backend!r}")

@@ -82,7 +82,7 @@ def _invite(message: str, facts: dict[str, Any], values: dict[str, str]) -> tupl
         description=f"With {facts['staff_name']}. Manage your booking: {values['manage_link']}",
         location=values["location"], organizer_name=facts["business_name"],
         organizer_email=facts["business_email"] or settings().email_from,
-        attendee_name=facts["customer_name"], attendee_email=facts["customer_email"],
+        attendee_name=templates.unlinkable(facts["customer_name"]), attendee_email=facts["customer_email"],
         stamp=datetime.now(timezone.utc))
     return (Attachment("invite.ics", content, "text", "calendar", {"method": method, "charset": "UTF-8"}),)
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from chalicelib.core import db
+from chalicelib.core import db, log
 from chalicelib.core.db import Tx
 from chalicelib.core.errors import ServiceUnavailable
 from chalicelib.core.pagination import decode_cursor, page
@@ -73,7 +73,10 @@ SELECT id FROM notification_deliveries
  WHERE outbox_id = :outbox_id AND channel = :channel AND recipient = :recipient AND status = 'failed'"""
 
 _FORGET_RECIPIENT = """-- a customer erased (GDPR): the log keeps what was sent and when, not to which address
-UPDATE notification_deliveries SET recipient = :erased || id::text WHERE customer_id = :customer_id"""
+-- (nor one a provider's error quoted, from before errors were stored redacted)
+UPDATE notification_deliveries
+   SET recipient = :erased || id::text, error = regexp_replace(error, '\\S+@\\S+', '[address]', 'g')
+ WHERE customer_id = :customer_id"""
 
 _LOG_COLUMNS = """id, outbox_id, message, channel, recipient, customer_id, appointment_id, status, provider_message_id,
        error, fallback_of, attempts, created_at, updated_at"""
@@ -124,10 +127,12 @@ def skipped(tx: Tx, *, business_id: UUID | None, outbox_id: UUID, message: str, 
 
 
 def settle(delivery_id: UUID, status: str, *, provider_id: str | None = None, error: str | None = None) -> None:
-    """Record how a send ended: sent, retrying (the queue tries again) or failed (for good)."""
+    """Record how a send ended: sent, retrying (the queue tries again) or failed (for good). A
+    provider's error may quote the address it refused: it is kept without it (the row's recipient
+    says who, until an erase)."""
     with db.jobs_tx() as tx:
         tx.execute(_OUTCOME, id=delivery_id, status=status, provider_id=provider_id,
-                   error=error[:1000] if error else None)
+                   error=log.redact(error)[:1000] if error else None)
 
 
 def provider_status(tx: Tx, *, channel: str, provider_id: str, status: str, at: datetime,
@@ -165,3 +170,15 @@ def log_page(business_id: UUID, *, limit: int, cursor: str | None, appointment_i
                       after_id=after[1] if after else None, appointment_id=appointment_id,
                       customer_id=customer_id, limit=limit + 1)
     return page(rows, limit, lambda r: (r["created_at"].isoformat(), str(r["id"])), _log_json)
+
+
+_PRUNE = """-- retention: the oldest log rows past the period (long after any redelivery of their message), one batch
+DELETE FROM notification_deliveries WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM notification_deliveries WHERE created_at < now() - make_interval(secs => :older_than_s)
+     ORDER BY created_at LIMIT :batch))"""
+
+
+def prune(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """The retention sweep's (every tenant's): delete up to ``batch`` delivery rows older than
+    ``older_than_s``; answer how many."""
+    return tx.execute(_PRUNE, older_than_s=older_than_s, batch=batch)

@@ -13,6 +13,9 @@ link that fits the message: the customer's own manage page, the booking page to 
 the worker must be able to send whatever is stored, so a missing value is empty and anything
 unreadable is sent as it is written.
 
+Values typed by the public (the customer's name, from the booking page) are text, never a link nor
+markup: see ``unlinkable``.
+
 E-mail content is ``{"subject", "body"}`` (plain text; the HTML part is made from it). WhatsApp
 content names a template approved in the business's Meta account, ``{"name", "language",
 "parameters"}``: the placeholders filling its body variables ``{{1}}``, ``{{2}}``... in order.
@@ -38,6 +41,9 @@ from chalicelib.core.security import Caller
 from chalicelib.notifications import preferences
 
 PLACEHOLDERS = ("customer_name", "service", "staff", "location", "start_time", "manage_link", "business_name")
+# The placeholders whose values anyone on the internet can type (the booking page's name field): the
+# others are the business's own words (its services, staff, places, name) or ours (the time, the link).
+PUBLIC_PLACEHOLDERS = frozenset({"customer_name"})
 CHANNELS = ("email", "whatsapp")
 
 SUBJECT_MAX = 200
@@ -223,22 +229,53 @@ def _check(text: str) -> None:
                               + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
 
 
-def _fill(text: str, values: dict[str, str]) -> str:
-    """``text`` with its placeholders replaced; never raises (see the module's docstring)."""
+def _one_line(text: str) -> str:
+    # A subject is a mail header and a WhatsApp parameter may hold no newline or tab: values filled
+    # in (a customer's name, say) must not break either.
+    return " ".join(text.split())
+
+
+# A zero-width space: invisible, and not a character any linkifier lets into a host name, a scheme or
+# the local part of an address.
+_BREAK = "\u200b"
+# Where an address or a link needs its pieces joined: "www.x.example", "http://", "a@b".
+_JOINS = re.compile(r"[.:@]")
+
+
+def unlinkable(text: str) -> str:
+    """Public text made safe to show in what we send: on one line, and with a zero-width space before
+    every ``.``, ``:`` and ``@``, so no mail, calendar or chat client turns a URL or an address in it
+    into a link (they autolink ``http://...``, ``www....``, bare domains and addresses even in plain
+    text, and a link in a message sent in the business's name is what a phisher wants). It reads the
+    same; only a copy-and-paste notices. Escaping alone is not enough: it stops markup, not autolinks."""
+    return _JOINS.sub(lambda m: _BREAK + m.group(), _one_line(text))
+
+
+_Segment = tuple[str, bool]  # (text, typed by the public)
+
+
+def _fill(text: str, values: dict[str, str]) -> list[_Segment]:
+    """``text`` with its placeholders replaced, as segments that say which text the public typed;
+    never raises (see the module's docstring)."""
     try:
         parts = _parts(text)
     except _Unreadable:
-        return text
-    out = []
+        return [(text, False)]
+    out: list[_Segment] = []
     for literal, name, conversion, spec in parts:
-        out.append(literal)
+        out.append((literal, False))
         if name is None:
             continue
         if name.isidentifier() and not conversion and not spec:
-            out.append(str(values.get(name) or ""))
+            value = str(values.get(name) or "")
+            out.append((unlinkable(value), True) if name in PUBLIC_PLACEHOLDERS else (value, False))
         else:
-            out.append(_field_text(name, conversion, spec))
-    return "".join(out)
+            out.append((_field_text(name, conversion, spec), False))
+    return out
+
+
+def _joined(segments: list[_Segment]) -> str:
+    return "".join(text for text, _ in segments)
 
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -246,25 +283,29 @@ _TRAILING = ".,;:!?)]}'\""
 _PARAGRAPH = re.compile(r"\n[ \t]*\n+")
 
 
-def _linked(line: str) -> str:
-    """One line of text as HTML: escaped, its http(s) links clickable (trailing punctuation left out)."""
+def _linked(text: str) -> str:
+    """The business's or our own text as HTML: escaped, its http(s) links clickable (trailing
+    punctuation left out)."""
     out, at = [], 0
-    for match in _URL.finditer(line):
+    for match in _URL.finditer(text):
         url = match.group().rstrip(_TRAILING)
         if len(url) <= len("https://"):
             continue
         start = match.start()
-        out.append(html.escape(line[at:start]))
+        out.append(html.escape(text[at:start]))
         out.append(f'<a href="{html.escape(url)}" style="color:#1a56db">{html.escape(url)}</a>')
         at = start + len(url)
-    out.append(html.escape(line[at:]))
+    out.append(html.escape(text[at:]))
     return "".join(out)
 
 
-def _html(subject: str, text: str) -> str:
-    paragraphs = [p.strip("\n") for p in _PARAGRAPH.split(text.replace("\r\n", "\n").strip())]
-    body = "\n".join('<p style="margin:0 0 16px">' + "<br>\n".join(_linked(line) for line in p.split("\n"))
-                     + "</p>" for p in paragraphs if p.strip())
+def _html(subject: str, segments: list[_Segment]) -> str:
+    # Links are found in each of the business's segments alone: a URL in the wording never runs on
+    # into a value the public typed, which is only escaped (one line already: no paragraph in it).
+    marked = "".join(html.escape(text) if public else _linked(text) for text, public in segments)
+    paragraphs = [p.strip("\n") for p in _PARAGRAPH.split(marked.replace("\r\n", "\n").strip())]
+    body = "\n".join('<p style="margin:0 0 16px">' + "<br>\n".join(p.split("\n")) + "</p>"
+                     for p in paragraphs if p.strip())
     return ('<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(subject)}</title></head>\n"
@@ -274,23 +315,22 @@ def _html(subject: str, text: str) -> str:
             f'color:#222222">\n{body}\n</div>\n</body></html>\n')
 
 
-def _one_line(text: str) -> str:
-    # A subject is a mail header and a WhatsApp parameter may hold no newline or tab: values filled
-    # in (a customer's name, say) must not break either.
-    return " ".join(text.split())
-
-
 def render_email(template: Template, values: dict[str, str]) -> RenderedEmail:
-    subject = _one_line(_fill(str(template.content.get("subject", "")), values))
-    text = _fill(str(template.content.get("body", "")), values)
-    return RenderedEmail(subject=subject, text=text, html=_html(subject, text))
+    subject = _one_line(_joined(_fill(str(template.content.get("subject", "")), values)))
+    body = _fill(str(template.content.get("body", "")), values)
+    return RenderedEmail(subject=subject, text=_joined(body), html=_html(subject, body))
 
 
 def render_whatsapp(template: Template, values: dict[str, str]) -> RenderedWhatsApp:
     parameters = template.content.get("parameters", ())
+
+    def value(name: str) -> str:
+        text = str(values.get(name) or "")
+        return unlinkable(text) if name in PUBLIC_PLACEHOLDERS else _one_line(text)
+
     return RenderedWhatsApp(name=str(template.content.get("name", "")),
                             language=str(template.content.get("language", "")),
-                            parameters=[_one_line(str(values.get(p) or "")) for p in parameters])
+                            parameters=[value(p) for p in parameters])
 
 
 # --- content checks ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_a_new_person_becomes_a_customer(client):
     assert [str(c["id"]) for c in customers(owner.business_id)] == [str(row["id"])]
 
 
-def test_the_email_matches_first_and_a_missing_phone_is_filled_in(client):
+def test_the_email_matches_first_and_the_match_is_taken_as_stored(client):
     owner = new_business(client)
     known = created(client, owner, name="Known Name", email="known@example.com")
     created(client, owner, name="Phone Holder", phone="+44 7700 900999")
@@ -38,7 +38,8 @@ def test_the_email_matches_first_and_a_missing_phone_is_filled_in(client):
 
     assert str(row["id"]) == known["id"]
     stored = customer_row(owner.business_id, known["id"])
-    assert (stored["name"], stored["phone_normalized"]) == ("Known Name", "+447700900111")
+    # A phone number typed on the public page is not the customer's until they or staff say so.
+    assert (stored["name"], stored["phone"], stored["version"]) == ("Known Name", None, 1)
 
 
 def test_the_phone_matches_when_the_email_is_unknown_and_a_different_email_is_never_overwritten(client):
@@ -54,14 +55,15 @@ def test_the_phone_matches_when_the_email_is_unknown_and_a_different_email_is_ne
     assert len(customers(owner.business_id)) == 1
 
 
-def test_a_phone_match_without_email_gets_the_email(client):
+def test_a_phone_match_without_email_does_not_get_the_typed_email(client):
     owner = new_business(client)
     walk_in = created(client, owner, name="Walk In", phone="+44 7700 900333")
 
     row = find_or_create(owner.business_id, name="Walk In", email="walk@example.com", phone="+447700900333")
 
-    assert str(row["id"]) == walk_in["id"] and row["email"] == "walk@example.com"
-    assert customer_row(owner.business_id, walk_in["id"])["email"] == "walk@example.com"
+    # Whoever knows the number would otherwise get this customer's messages and manage links.
+    assert str(row["id"]) == walk_in["id"] and row["email"] is None
+    assert customer_row(owner.business_id, walk_in["id"])["email"] is None
 
 
 def test_a_number_held_by_another_customer_is_not_taken_by_the_email_match(client):

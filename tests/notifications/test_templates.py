@@ -341,8 +341,9 @@ def test_a_missing_value_renders_empty_and_the_subject_stays_one_line():
                                      body="Hi {customer_name}, see you {start_time}."),
                             {"customer_name": "Cara\r\nBcc: victim@example.com"})
 
-    assert rendered.subject == "For Cara Bcc: victim@example.com at"
-    assert rendered.text == "Hi Cara\r\nBcc: victim@example.com, see you ."
+    # The name is public text: on one line, and no address in it stays one (see test_public_text.py).
+    assert rendered.subject == "For Cara Bcc\u200b: victim\u200b@example\u200b.com at"
+    assert rendered.text == "Hi Cara Bcc\u200b: victim\u200b@example\u200b.com, see you ."
 
 
 def test_an_unreadable_wording_renders_as_written():

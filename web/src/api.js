@@ -479,5 +479,6 @@ export function createApi({
     managedBookingSlots: (token, query) => get(`/public/bookings/${enc(token)}/availability`, { ...pub, query }),
     cancelManaged: (token, reason) => post(`/public/bookings/${enc(token)}/cancel`, { reason: reason || null }, pub),
     rescheduleManaged: (token, startAt) => post(`/public/bookings/${enc(token)}/reschedule`, { start_at: startAt }, pub),
+    confirmConsent: (token) => post(`/public/consent/${enc(token)}`, undefined, pub),
   };
 }

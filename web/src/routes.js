@@ -4,6 +4,7 @@
 import { acceptPage, forgotPage, loginPage, resetPage, signupPage, verifyPage } from "./pages/auth.js";
 import { bookPage } from "./pages/book.js";
 import { calendarPage } from "./pages/calendar.js";
+import { consentPage } from "./pages/consent.js";
 import { dashboardPage } from "./pages/dashboard.js";
 import { managePage } from "./pages/manage.js";
 import { notificationsPage } from "./pages/notifications.js";
@@ -24,4 +25,5 @@ export const routes = [
   { path: "/accept-invitation", title: "Join your team", page: acceptPage },
   { path: "/book/:slug", title: "Book online", layout: "customer", page: bookPage },
   { path: "/manage-booking", title: "Your booking", layout: "customer", page: managePage },
+  { path: "/confirm-consent", title: "Confirm your subscription", layout: "customer", page: consentPage },
 ];

@@ -64,6 +64,10 @@ describe("public routes (booking page, manage link)", () => {
     assert.equal(calls[0].path, "/public/bookings/t%2F1/cancel");
     assert.deepEqual(calls[0].body, { reason: "  " });
     assert.deepEqual(calls[1].body, { start_at: "2027-03-28T09:00:00+01:00" });
+    await api.confirmConsent("b1.secret");
+    assert.equal(calls[2].method, "POST");
+    assert.equal(calls[2].path, "/public/consent/b1.secret");
+    assert.equal(calls[2].body, undefined, "the token is the whole request");
     assert.equal(expired(), 0);
   });
 

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 
 import { diffChanges, formatMinutes, humanizeReason, roleAtLeast } from "../src/format.js";
 import { readForm } from "../src/pages/settings.js";
+import { consentOutcome } from "../src/pages/consent.js";
 import { canManage, grantableRoles, newIdempotencyKey } from "../src/pages/team.js";
 
 describe("humanizeReason", () => {
@@ -90,5 +91,16 @@ describe("team rules", () => {
     assert.notEqual(a, b);
     const fallback = newIdempotencyKey({ getRandomValues: (bytes) => bytes.fill(255) });
     assert.equal(fallback, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+  });
+});
+
+describe("consent confirmation", () => {
+  it("says what happened: subscribed, a spent or expired link, or the API's own words", () => {
+    assert.equal(consentOutcome(null).ok, true);
+    const spent = consentOutcome({ status: 404, message: "The consent request was not found." });
+    assert.equal(spent.ok, false);
+    assert.match(spent.title, /expired or was already used/);
+    assert.equal(consentOutcome({ status: 429, message: "Too many requests; wait before trying again." }).text,
+      "Too many requests; wait before trying again.");
   });
 });
