@@ -18,7 +18,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 # Embedded PostgreSQL + migrations + demo business, a local AWS (moto: uploads, secrets), the SPA, the API,
-# and the schedules (reminders, outbox sweep) that chalice local does not run.
+# and the schedules (reminders, outbox sweep, retention) that chalice local does not run.
 run: $(STAMP)
 	$(PY) -m chalicelib.core.migrations
 	$(PY) -m chalicelib.system.demo
@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(PY) bench/booking.py
 	$(PY) bench/scale.py
 	$(PY) bench/reminders.py
+	$(PY) bench/retention.py
 
 clean:
 	rm -rf .local

@@ -9,7 +9,7 @@ from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.availability.routes import bp as availability_routes
 from chalicelib.booking.routes import bp as booking_routes
 from chalicelib.business.routes import bp as business_routes
-from chalicelib.core import http, security
+from chalicelib.core import http, log, security
 from chalicelib.core.settings import settings
 from chalicelib.customers.routes import bp as customer_routes
 from chalicelib.locations.routes import bp as location_routes
@@ -18,9 +18,11 @@ from chalicelib.notifications.log_routes import bp as notification_log_routes
 from chalicelib.notifications.routes import bp as notification_routes
 from chalicelib.services.routes import bp as service_routes
 from chalicelib.staff.routes import bp as staff_routes
+from chalicelib.system import retention
 from chalicelib.system.routes import bp as system_routes
 
 app = Chalice(app_name="booking")
+log.redact_records(app.log)
 app.register_middleware(http.middleware, "http")
 app.register_blueprint(security.auth_blueprint)
 for blueprint in (auth_routes, business_routes, location_routes, service_routes, staff_routes, availability_routes,
@@ -54,3 +56,9 @@ def outbox_sweep(event: CloudWatchEvent) -> None:
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def reminder_sweep(event: CloudWatchEvent) -> None:
     jobs.sweep_reminders()
+
+
+# Daily: rows past their retention period, deleted in short batches within a time budget.
+@app.schedule(Rate(1, unit=Rate.DAYS))
+def retention_sweep(event: CloudWatchEvent) -> None:
+    retention.sweep()

