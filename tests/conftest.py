@@ -62,12 +62,25 @@ def aws() -> None:
 
 @pytest.fixture(scope="session")
 def client():
+    """The Chalice test client; every HTTP answer is checked against /system/openapi.json."""
     from chalice.test import Client
 
     from app import app
+    from tests.contract import ContractClient
 
     with Client(app, stage_name="local") as test_client:
-        yield test_client
+        yield ContractClient(test_client)
+
+
+@pytest.fixture(autouse=True)
+def answers_fit_the_contract():
+    """Fails a test any of whose HTTP answers the document does not describe, even one received on
+    another thread (where the client's own exception may have been swallowed)."""
+    from tests import contract
+
+    contract.VIOLATIONS.clear()
+    yield
+    assert not contract.VIOLATIONS, "answers outside /system/openapi.json:\n" + "\n".join(contract.VIOLATIONS)
 
 
 _ENVIRON = os.environ

@@ -8,8 +8,9 @@ import msgspec
 from chalice import Blueprint
 
 from chalicelib.appointments.service import Booking, CustomerDetails
-from chalicelib.availability.routes import SlotsQuery
+from chalicelib.availability.routes import Slots, SlotsQuery
 from chalicelib.booking import service
+from chalicelib.booking.answers import Booked, Changed, Managed, Profile
 from chalicelib.core import idempotency, rate_limit
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.errors import ValidationFailed
@@ -75,13 +76,14 @@ def _checked(body: PublicBooking) -> tuple[Booking, CustomerDetails]:
     return booking, customer
 
 
-@endpoint(bp, "/public/{slug}", "GET", public=True, tag="public",
+@endpoint(bp, "/public/{slug}", "GET", public=True, tag="public", errors=(429,), response=Profile,
           summary="The business's public page: services, staff, locations and booking policy")
 def public_profile(slug: str) -> Any:
     return service.profile(slug, client=_client())
 
 
-@endpoint(bp, "/public/{slug}/availability", "GET", query=SlotsQuery, public=True, tag="public",
+@endpoint(bp, "/public/{slug}/availability", "GET", query=SlotsQuery, public=True, tag="public", errors=(429,),
+          response=Slots,
           summary="Bookable slots, as /availability (online-bookable services and bookable staff only)")
 def public_slots(slug: str, query: SlotsQuery) -> Any:
     return service.slots(slug, client=_client(), service_id=query.service_id, staff_id=query.staff_id,
@@ -89,7 +91,8 @@ def public_slots(slug: str, query: SlotsQuery) -> Any:
 
 
 @endpoint(bp, "/public/{slug}/bookings", "POST", body=PublicBooking, public=True, status=201, tag="public",
-          errors=(409, 429), summary="Book as a customer (accepts Idempotency-Key); returns a manage token")
+          errors=(409, 429), response=Booked,
+          summary="Book as a customer (accepts Idempotency-Key); returns a manage token")
 def create_public_booking(slug: str, body: PublicBooking) -> Any:
     booking, customer = _checked(body)
     request = bp.current_request
@@ -98,25 +101,27 @@ def create_public_booking(slug: str, body: PublicBooking) -> Any:
                         request_hash=idempotency.fingerprint("POST", request.path, request.raw_body))
 
 
-@endpoint(bp, "/public/bookings/{token}", "GET", public=True, tag="public",
+@endpoint(bp, "/public/bookings/{token}", "GET", public=True, tag="public", errors=(429,), response=Managed,
           summary="The booking behind a manage link, and whether it may still be cancelled or moved")
 def managed_booking(token: str) -> Any:
     return service.managed(token, client=_client())
 
 
 @endpoint(bp, "/public/bookings/{token}/availability", "GET", query=MoveSlotsQuery, public=True, tag="public",
+          errors=(429,), response=Slots,
           summary="Times this booking could move to (same service, staff member and place; its own time free)")
 def managed_booking_slots(token: str, query: MoveSlotsQuery) -> Any:
     return service.move_slots(token, client=_client(), start_date=query.from_, end_date=query.to, tz=query.tz)
 
 
 @endpoint(bp, "/public/bookings/{token}/cancel", "POST", body=ManageCancel, public=True, tag="public",
-          errors=(409, 429), summary="Cancel inside the business's cut-off")
+          errors=(409, 429), response=Changed, summary="Cancel inside the business's cut-off")
 def cancel_managed_booking(token: str, body: ManageCancel) -> Any:
     return service.cancel(token, client=_client(), reason=body.reason)
 
 
 @endpoint(bp, "/public/bookings/{token}/reschedule", "POST", body=ManageMove, public=True, tag="public",
-          errors=(409, 429), summary="Move to another time with the same staff member, inside the cut-off")
+          errors=(409, 429), response=Changed,
+          summary="Move to another time with the same staff member, inside the cut-off")
 def reschedule_managed_booking(token: str, body: ManageMove) -> Any:
     return service.reschedule(token, client=_client(), start_at=body.start_at)

@@ -7,6 +7,7 @@ import msgspec
 from chalice import Blueprint
 
 from chalicelib.business import service
+from chalicelib.core.answer import Answer, Timestamp, UploadForm
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.security import Caller
@@ -62,6 +63,68 @@ class RoleChange(Struct):
     role: Literal["owner", "admin", "staff"]
 
 
+Role = Literal["owner", "admin", "staff"]
+
+
+class ContactAnswer(Answer):
+    email: str | None
+    phone: str | None
+    website: str | None
+    address: str | None
+
+
+class BookingPolicyAnswer(Answer):
+    slot_interval_min: int
+    min_notice_min: int
+    max_advance_days: int
+    cancel_cutoff_min: int
+    reschedule_cutoff_min: int
+    buffer_before_min: int
+    buffer_after_min: int
+    auto_confirm: bool
+
+
+class Business(Answer):
+    id: UUID
+    name: str
+    slug: str
+    time_zone: str
+    currency: str
+    locale: str
+    contact: ContactAnswer
+    logo_key: str | None
+    booking_policy: BookingPolicyAnswer
+    plan: Literal["trial", "basic", "pro", "enterprise"]
+    status: Literal["active", "suspended"]
+    trial_ends_at: Timestamp | None
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Member(Answer):
+    user_id: UUID
+    email: str
+    name: str
+    role: Role
+    email_verified: bool
+    joined_at: Timestamp
+
+
+class OpenInvitation(Answer):
+    id: UUID
+    email: str
+    role: Role
+    created_at: Timestamp
+    expires_at: Timestamp
+
+
+class Team(Answer):
+    items: list[Member]
+    next_cursor: str | None
+    invitations: list[OpenInvitation]
+
+
 def _changes(body: BusinessUpdate) -> dict[str, Any]:
     changes = present(body)
     changes.pop("version", None)
@@ -71,36 +134,41 @@ def _changes(body: BusinessUpdate) -> dict[str, Any]:
     return changes
 
 
-@endpoint(bp, "/business", "GET", tag="business", summary="The tenant's profile and booking policy")
+@endpoint(bp, "/business", "GET", tag="business", errors=(404,), response=Business,
+          summary="The tenant's profile and booking policy")
 def get_business(caller: Caller) -> Any:
     return service.read(caller.business_id)
 
 
 @endpoint(bp, "/business", "PATCH", body=BusinessUpdate, role="admin", tag="business", errors=(409,),
+          response=Business,
           summary="Update name, slug, time zone, currency, contact and booking policy (optional `version`)")
 def update_business(caller: Caller, body: BusinessUpdate) -> Any:
     return service.update(caller.business_id, _changes(body), expected_version=body.version)
 
 
 @endpoint(bp, "/business/logo", "POST", body=LogoUpload, role="admin", status=201, tag="business",
+          response=UploadForm,
           summary="A presigned S3 POST to upload the logo (PNG, JPEG or WebP, up to 2 MiB)")
 def upload_logo(caller: Caller, body: LogoUpload) -> Any:
     return service.logo_upload(caller.business_id, body.content_type)
 
 
-@endpoint(bp, "/business/users", "GET", query=PageQuery, role="admin", tag="business",
+@endpoint(bp, "/business/users", "GET", query=PageQuery, role="admin", tag="business", response=Team,
           summary="Team members (paginated) and pending invitations")
 def list_team(caller: Caller, query: PageQuery) -> Any:
     return service.team(caller.business_id, limit=query.limit, cursor=query.cursor)
 
 
 @endpoint(bp, "/business/users/invitations", "POST", body=Invitation, role="admin", status=201, idempotent=True,
-          tag="business", errors=(409,), summary="Invite someone with a role (e-mail with a link)")
+          tag="business", errors=(409,), response=OpenInvitation,
+          summary="Invite someone with a role (e-mail with a link)")
 def invite_member(caller: Caller, body: Invitation) -> Any:
     return service.invite(caller, body.email, body.role)
 
 
 @endpoint(bp, "/business/users/{user_id}", "PATCH", body=RoleChange, role="admin", tag="business", errors=(409,),
+          response=Member,
           summary="Change a member's role (owners alone touch owners; the last owner stays)")
 def change_member_role(caller: Caller, user_id: UUID, body: RoleChange) -> Any:
     return service.change_role(caller, user_id, body.role)

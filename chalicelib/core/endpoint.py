@@ -9,7 +9,9 @@ A view receives what its declaration names, as keyword arguments: the path
 parameters (``*_id`` ones parsed as UUIDs: anything else cannot exist, so 404),
 ``caller`` unless the route is public, ``body`` and ``query`` when declared (``request``
 itself for a webhook that declares ``raw_request``). It
-returns the JSON-able answer (``None`` for an empty one) or a ``Response``.
+returns the JSON-able answer (``None`` for an empty one) or a ``Response``. The answer is converted
+to the declared ``response`` type (``core.answer``): only its fields go out, and the document
+describes them. A ``Response`` goes out as it is (the suite still checks it against the document).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from uuid import UUID
 
 from chalice import Blueprint, Response
 
-from chalicelib.core import db, idempotency, platform, security, validate
+from chalicelib.core import answer, db, idempotency, platform, security, validate
 from chalicelib.core.errors import NotFound
 from chalicelib.core.http import json_response
 
@@ -40,6 +42,8 @@ class Contract:
     status: int
     idempotent: bool
     errors: tuple[int, ...]
+    # The answer's msgspec type, or {status: type} for a view that picks its status (None: sent as it is).
+    response: Any = None
 
 
 # Every declared route, in declaration order: the source of the OpenAPI document.
@@ -55,23 +59,29 @@ def _path_value(name: str, value: str) -> Any:
     return value
 
 
-def _as_response(result: Any, status: int) -> Response:
+def _as_response(result: Any, status: int, response: Any = None) -> Response:
+    """The view's result as the route's answer: converted to its declared ``response`` type, so only
+    declared fields go out and the OpenAPI document describes exactly what is sent."""
     if isinstance(result, Response):
         return result
-    return json_response(result, 204 if result is None else status)
+    kind = response.get(status) if isinstance(response, dict) else response
+    if result is None or kind is None:
+        return json_response(result, 204 if result is None else status)
+    return Response(body=answer.encode(result, kind), status_code=status,
+                    headers={"Content-Type": "application/json"})
 
 
 def endpoint(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
              body: type | None = None, query: type | None = None, public: bool = False,
              role: str = "staff", status: int = 200, idempotent: bool = False,
-             errors: tuple[int, ...] = (),
+             errors: tuple[int, ...] = (), response: Any = None,
              raw_request: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     if idempotent and public:
         raise ValueError("Idempotency-Key needs a tenant: only authenticated routes take it")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
         contract = Contract(view.__name__, method, path, summary, tag, body, query, public, role, status,
-                            idempotent, errors)
+                            idempotent, errors, response)
         # An operator acts through their membership of the business they signed in to.
         member_role = "staff" if role == platform.ROLE else role
         CONTRACTS.append(contract)
@@ -92,15 +102,15 @@ def endpoint(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
             if raw_request:  # a webhook checks a signature over the exact bytes and headers sent
                 kwargs["request"] = request
             if who is None:
-                return _as_response(view(**kwargs), status)
+                return _as_response(view(**kwargs), status, response)
             with db.acting_for(who.business_id, who.user_id, security.role_check(member_role)):
                 key = request.headers.get(idempotency.HEADER) if idempotent else None
                 if key is None:
-                    return _as_response(view(**kwargs), status)
+                    return _as_response(view(**kwargs), status, response)
                 request_hash = idempotency.fingerprint(method, f"{request.path} {sorted(path_params.items())}",
                                                        request.raw_body)
                 return idempotency.run(who.business_id, who.user_id, key, request_hash,
-                                       lambda: _as_response(view(**kwargs), status))
+                                       lambda: _as_response(view(**kwargs), status, response))
 
         bp.route(path, methods=[method], authorizer=None if public else security.jwt_auth)(handler)
         return handler

@@ -6,6 +6,7 @@ from uuid import UUID
 import msgspec
 from chalice import Blueprint
 
+from chalicelib.core.answer import Answer, Timestamp
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.security import Caller
@@ -52,6 +53,31 @@ class LocationListQuery(PageQuery):
     include_archived: bool = False
 
 
+class Opening(Answer):
+    weekday: int  # ISO weekday, Monday 1
+    opens: str  # HH:MM
+    closes: str
+
+
+class Location(Answer):
+    id: UUID
+    name: str
+    address: str | None
+    phone: str | None
+    time_zone: str
+    opening_hours: list[Opening] | None  # null: no limit
+    archived: bool
+    archived_at: Timestamp | None
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class LocationPage(Answer):
+    items: list[Location]
+    next_cursor: str | None
+
+
 def _fields(body: msgspec.Struct) -> dict[str, Any]:
     """The fields the body carried, nested structs as dicts (``UNSET`` ones left out)."""
     fields = msgspec.to_builtins(body, enc_hook=str)  # enc_hook: the domain str types (Name, TimeZone)
@@ -59,26 +85,28 @@ def _fields(body: msgspec.Struct) -> dict[str, Any]:
     return fields
 
 
-@endpoint(bp, "/locations", "GET", query=LocationListQuery, tag="locations",
+@endpoint(bp, "/locations", "GET", query=LocationListQuery, tag="locations", response=LocationPage,
           summary="Locations, oldest first (paginated); archived ones with `include_archived=true`")
 def list_locations(caller: Caller, query: LocationListQuery) -> Any:
     return service.listing(caller.business_id, limit=query.limit, cursor=query.cursor,
                            include_archived=query.include_archived)
 
 
-@endpoint(bp, "/locations", "POST", body=NewLocation, role="admin", status=201, tag="locations",
+@endpoint(bp, "/locations", "POST", body=NewLocation, role="admin", status=201, tag="locations", response=Location,
           summary="Create a location (time zone defaults to the business's; opening hours null = no limit)")
 def create_location(caller: Caller, body: NewLocation) -> Any:
     return service.create(caller.business_id, _fields(body))
 
 
-@endpoint(bp, "/locations/{location_id}", "GET", tag="locations", summary="One location, archived or not")
+@endpoint(bp, "/locations/{location_id}", "GET", tag="locations", response=Location,
+          summary="One location, archived or not")
 def get_location(caller: Caller, location_id: UUID) -> Any:
     return service.read(caller.business_id, location_id)
 
 
 @endpoint(bp, "/locations/{location_id}", "PATCH", body=LocationUpdate, role="admin", tag="locations",
-          errors=(409,), summary="Update a location (optional `version`; an archived one is read-only)")
+          errors=(409,), response=Location,
+          summary="Update a location (optional `version`; an archived one is read-only)")
 def update_location(caller: Caller, location_id: UUID, body: LocationUpdate) -> Any:
     return service.update(caller.business_id, location_id, _fields(body), expected_version=body.version)
 

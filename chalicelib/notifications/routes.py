@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from chalice import Blueprint
 
+from chalicelib.core.answer import Answer, Timestamp
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.security import Caller
 from chalicelib.core.validate import Email, Struct, present
@@ -42,33 +43,71 @@ class NotificationTemplateUpdate(Struct):
     version: Version | None = None
 
 
+class NotificationSettings(Answer):
+    email_enabled: bool
+    whatsapp_enabled: bool
+    whatsapp_phone_number_id: str | None
+    whatsapp_access_token_set: bool  # the token itself is write-only
+    reminder_offsets_min: list[int]
+    sender_name: str | None
+    reply_to: str | None
+    version: int
+    updated_at: Timestamp | None  # null: never changed
+
+
+class TemplateContent(Answer):
+    """An e-mail template's subject and body, or a WhatsApp template's name, language and parameters."""
+    subject: str | Unset = UNSET
+    body: str | Unset = UNSET
+    name: str | Unset = UNSET
+    language: str | Unset = UNSET
+    parameters: list[str] | Unset = UNSET
+
+
+class NotificationTemplate(Answer):
+    key: str  # "<message>.<channel>"
+    message: str
+    channel: Literal["email", "whatsapp"]
+    audience: Literal["customer", "staff"]
+    custom: bool  # false: the default wording
+    content: TemplateContent
+    placeholders: list[str]
+    version: int | None  # null: the default wording
+    updated_at: Timestamp | None
+
+
+class NotificationTemplates(Answer):
+    items: list[NotificationTemplate]
+    next_cursor: str | None
+
+
 def _without_version(body: Struct) -> dict[str, Any]:
     changes = present(body)
     changes.pop("version", None)
     return changes
 
 
-@endpoint(bp, "/notifications/settings", "GET", tag="notifications",
+@endpoint(bp, "/notifications/settings", "GET", tag="notifications", response=NotificationSettings,
           summary="Channels (e-mail, WhatsApp), reminder offsets and sender details")
 def get_notification_settings(caller: Caller) -> Any:
     return preferences.read(caller.business_id)
 
 
 @endpoint(bp, "/notifications/settings", "PUT", body=NotificationSettingsUpdate, role="admin", tag="notifications",
-          errors=(409, 503),
+          errors=(409, 503), response=NotificationSettings,
           summary="Change notification settings (absent fields stay; the WhatsApp access token is write-only)")
 def update_notification_settings(caller: Caller, body: NotificationSettingsUpdate) -> Any:
     return preferences.update(caller, _without_version(body), version=body.version)
 
 
-@endpoint(bp, "/notifications/templates", "GET", tag="notifications",
+@endpoint(bp, "/notifications/templates", "GET", tag="notifications", response=NotificationTemplates,
           summary="Every message on every channel: the business's own wording or the default")
 def list_notification_templates(caller: Caller) -> Any:
     return templates.list_templates(caller.business_id)
 
 
 @endpoint(bp, "/notifications/templates/{template_key}", "PUT", body=NotificationTemplateUpdate, role="admin",
-          tag="notifications", errors=(409,),
+          tag="notifications", errors=(409,), response=NotificationTemplate,
           summary="Customise one template, e.g. booking_confirmed.email (placeholders checked; optional `version`)")
 def put_notification_template(caller: Caller, template_key: str, body: NotificationTemplateUpdate) -> Any:
     return templates.put_template(caller, template_key, _without_version(body), version=body.version)

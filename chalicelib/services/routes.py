@@ -6,6 +6,7 @@ from uuid import UUID
 import msgspec
 from chalice import Blueprint
 
+from chalicelib.core.answer import Answer, Money, Timestamp
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.security import Caller
@@ -77,6 +78,54 @@ class ServiceListQuery(PageQuery):
     include_archived: bool = False
 
 
+class Performer(Answer):
+    staff_id: UUID
+    duration_min: int | None  # null: the service's own
+    price: Money | None  # null: the service's own
+
+
+class PublicService(Answer):
+    """A service as a customer sees it."""
+    id: UUID
+    name: str
+    description: str | None
+    category: str | None
+    color: str | None
+    duration_min: int
+    price: Money
+    capacity: int
+    requires_confirmation: bool
+    staff: list[Performer]
+
+
+class Service(Answer):
+    id: UUID
+    name: str
+    description: str | None
+    category: str | None
+    color: str | None
+    duration_min: int
+    price: Money
+    buffer_before_min: int | None  # null: the business's default
+    buffer_after_min: int | None
+    capacity: int
+    active: bool
+    bookable_online: bool
+    requires_confirmation: bool
+    intake_form_id: UUID | None
+    staff: list[Performer]
+    archived: bool
+    archived_at: Timestamp | None
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class ServicePage(Answer):
+    items: list[Service]
+    next_cursor: str | None
+
+
 def _fields(body: msgspec.Struct) -> dict[str, Any]:
     """The fields the body carried, nested structs as dicts (``UNSET`` ones left out)."""
     # UUIDs stay UUIDs; enc_hook turns the domain str types (Name, Currency) into plain strings.
@@ -85,26 +134,27 @@ def _fields(body: msgspec.Struct) -> dict[str, Any]:
     return fields
 
 
-@endpoint(bp, "/services", "GET", query=ServiceListQuery, tag="services",
+@endpoint(bp, "/services", "GET", query=ServiceListQuery, tag="services", response=ServicePage,
           summary="The catalogue, oldest first (paginated); filters `active`, `category`, `include_archived`")
 def list_services(caller: Caller, query: ServiceListQuery) -> Any:
     return service.listing(caller.business_id, limit=query.limit, cursor=query.cursor, active=query.active,
                            category=query.category, include_archived=query.include_archived)
 
 
-@endpoint(bp, "/services", "POST", body=NewService, role="admin", status=201, tag="services",
+@endpoint(bp, "/services", "POST", body=NewService, role="admin", status=201, tag="services", response=Service,
           summary="Create a service (price in the business's currency)")
 def create_service(caller: Caller, body: NewService) -> Any:
     return service.create(caller.business_id, _fields(body))
 
 
-@endpoint(bp, "/services/{service_id}", "GET", tag="services",
+@endpoint(bp, "/services/{service_id}", "GET", tag="services", response=Service,
           summary="One service with its performers, archived or not")
 def get_service(caller: Caller, service_id: UUID) -> Any:
     return service.read(caller.business_id, service_id)
 
 
 @endpoint(bp, "/services/{service_id}", "PATCH", body=ServiceUpdate, role="admin", tag="services", errors=(409,),
+          response=Service,
           summary="Update a service (optional `version`; an archived one is read-only)")
 def update_service(caller: Caller, service_id: UUID, body: ServiceUpdate) -> Any:
     return service.update(caller.business_id, service_id, _fields(body), expected_version=body.version)
@@ -117,6 +167,7 @@ def archive_service(caller: Caller, service_id: UUID) -> None:
 
 
 @endpoint(bp, "/services/{service_id}/staff", "PUT", body=ServiceStaff, role="admin", tag="services",
-          errors=(409,), summary="Replace who performs the service (per-staff duration and price overrides)")
+          errors=(409,), response=Service,
+          summary="Replace who performs the service (per-staff duration and price overrides)")
 def set_service_staff(caller: Caller, service_id: UUID, body: ServiceStaff) -> Any:
     return service.assign_staff(caller.business_id, service_id, _fields(body)["staff"])

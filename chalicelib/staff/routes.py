@@ -7,6 +7,7 @@ from uuid import UUID
 import msgspec
 from chalice import Blueprint
 
+from chalicelib.core.answer import Answer, Timestamp, UploadForm
 from chalicelib.core.endpoint import endpoint
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.security import Caller
@@ -114,7 +115,71 @@ def _plain(items: list[msgspec.Struct]) -> list[dict[str, Any]]:
     return msgspec.to_builtins(items, builtin_types=(date, UUID))
 
 
-@endpoint(bp, "/staff", "GET", query=StaffQuery, tag="staff",
+class StaffMember(Answer):
+    id: UUID
+    name: str
+    email: str | None
+    phone: str | None
+    bio: str | None
+    time_zone: str | None  # null: the business's
+    user_id: UUID | None
+    location_ids: list[UUID]
+    bookable: bool
+    active: bool
+    photo_key: str | None
+    version: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class StaffPage(Answer):
+    items: list[StaffMember]
+    next_cursor: str | None
+
+
+class Span(Answer):
+    start: str  # HH:MM
+    end: str
+
+
+class WeeklyHours(Answer):
+    location_id: UUID
+    weekday: int  # ISO weekday, Monday 1
+    start: str  # HH:MM
+    end: str
+    breaks: list[Span]
+
+
+class Override(Answer):
+    date: date
+    location_id: UUID | None
+    intervals: list[Span]  # none: not working that day
+
+
+class Schedule(Answer):
+    weekly: list[WeeklyHours]
+    overrides: list[Override]
+
+
+class TimeOff(Answer):
+    id: UUID
+    staff_id: UUID
+    all_day: bool
+    starts_at: Timestamp  # in the staff member's time zone
+    ends_at: Timestamp
+    start_date: date | None  # the local days an all-day entry covers, end inclusive
+    end_date: date | None
+    kind: Literal["holiday", "sickness", "training", "other"]
+    note: str | None
+    created_at: Timestamp
+
+
+class TimeOffPage(Answer):
+    items: list[TimeOff]
+    next_cursor: str | None
+
+
+@endpoint(bp, "/staff", "GET", query=StaffQuery, tag="staff", response=StaffPage,
           summary="Staff (paginated), optionally at one location; `include_inactive=true` lists deactivated too")
 def list_staff(caller: Caller, query: StaffQuery) -> Any:
     return service.list_staff(caller.business_id, limit=query.limit, cursor=query.cursor,
@@ -122,6 +187,7 @@ def list_staff(caller: Caller, query: StaffQuery) -> Any:
 
 
 @endpoint(bp, "/staff", "POST", body=StaffNew, role="admin", status=201, tag="staff", errors=(409,),
+          response=StaffMember,
           summary="Add a staff member: profile, locations, an optional linked login, bookable")
 def create_staff(caller: Caller, body: StaffNew) -> Any:
     return service.create(caller.business_id, name=body.name, email=body.email, phone=body.phone, bio=body.bio,
@@ -129,12 +195,13 @@ def create_staff(caller: Caller, body: StaffNew) -> Any:
                           location_ids=body.location_ids)
 
 
-@endpoint(bp, "/staff/{staff_id}", "GET", tag="staff", summary="One staff member")
+@endpoint(bp, "/staff/{staff_id}", "GET", tag="staff", response=StaffMember, summary="One staff member")
 def get_staff(caller: Caller, staff_id: UUID) -> Any:
     return service.read(caller.business_id, staff_id)
 
 
 @endpoint(bp, "/staff/{staff_id}", "PATCH", body=StaffUpdate, role="admin", tag="staff", errors=(409,),
+          response=StaffMember,
           summary="Update a staff member (optional `version`); `location_ids` replaces the list")
 def update_staff(caller: Caller, staff_id: UUID, body: StaffUpdate) -> Any:
     return service.update(caller.business_id, staff_id, _changes(body), expected_version=body.version)
@@ -146,19 +213,19 @@ def deactivate_staff(caller: Caller, staff_id: UUID) -> None:
     service.deactivate(caller.business_id, staff_id)
 
 
-@endpoint(bp, "/staff/{staff_id}/schedule", "GET", query=StaffScheduleQuery, tag="staff",
+@endpoint(bp, "/staff/{staff_id}/schedule", "GET", query=StaffScheduleQuery, tag="staff", response=Schedule,
           summary="Weekly hours per location with breaks, and dated overrides from today (or `from`) on")
 def get_schedule(caller: Caller, staff_id: UUID, query: StaffScheduleQuery) -> Any:
     return service.schedule(caller.business_id, staff_id, since=query.since)
 
 
-@endpoint(bp, "/staff/{staff_id}/schedule", "PUT", body=StaffSchedule, tag="staff", errors=(403,),
+@endpoint(bp, "/staff/{staff_id}/schedule", "PUT", body=StaffSchedule, tag="staff", errors=(403,), response=Schedule,
           summary="Replace the weekly hours and the overrides from today on (admins, or the member themself)")
 def replace_schedule(caller: Caller, staff_id: UUID, body: StaffSchedule) -> Any:
     return service.replace_schedule(caller, staff_id, weekly=_plain(body.weekly), overrides=_plain(body.overrides))
 
 
-@endpoint(bp, "/staff/{staff_id}/time-off", "GET", query=TimeOffQuery, tag="staff",
+@endpoint(bp, "/staff/{staff_id}/time-off", "GET", query=TimeOffQuery, tag="staff", response=TimeOffPage,
           summary="Time off (paginated): what has not ended yet, or what overlaps the local days `from`..`to`")
 def list_time_off(caller: Caller, staff_id: UUID, query: TimeOffQuery) -> Any:
     return service.time_off(caller.business_id, staff_id, since=query.since, until=query.until, limit=query.limit,
@@ -166,6 +233,7 @@ def list_time_off(caller: Caller, staff_id: UUID, query: TimeOffQuery) -> Any:
 
 
 @endpoint(bp, "/staff/{staff_id}/time-off", "POST", body=TimeOffNew, status=201, tag="staff", errors=(403,),
+          response=TimeOff,
           summary="Add time off: all-day local dates (end inclusive) or a partial range of instants")
 def add_time_off(caller: Caller, staff_id: UUID, body: TimeOffNew) -> Any:
     return service.add_time_off(caller, staff_id, all_day=body.all_day, start_date=body.start_date,
@@ -180,6 +248,7 @@ def remove_time_off(caller: Caller, staff_id: UUID, time_off_id: UUID) -> None:
 
 
 @endpoint(bp, "/staff/{staff_id}/photo", "POST", body=StaffPhotoUpload, role="admin", status=201, tag="staff",
+          response=UploadForm,
           summary="A presigned S3 POST to upload the photo (PNG, JPEG or WebP, up to 2 MiB)")
 def upload_staff_photo(caller: Caller, staff_id: UUID, body: StaffPhotoUpload) -> Any:
     return service.photo_upload(caller.business_id, staff_id, body.content_type)

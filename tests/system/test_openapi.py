@@ -2,6 +2,8 @@
 declarations that validate requests, so the contract and the checks cannot drift apart."""
 from __future__ import annotations
 
+import re
+
 import jsonschema
 import pytest
 from openapi_spec_validator import validate
@@ -117,3 +119,109 @@ def test_an_idempotent_route_documents_the_idempotency_key_header(document):
         has_header = any(p["in"] == "header" and p["name"] == "Idempotency-Key" for p in parameters)
         assert has_header == contract.idempotent, contract.path
     assert any(c.idempotent for c in CONTRACTS)
+
+
+def _operations(document: dict):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            yield path, method, operation
+
+
+def test_every_operation_documents_its_success_answer_with_a_schema(document):
+    for contract in CONTRACTS:
+        operation = document["paths"][contract.path][contract.method.lower()]
+        answer = operation["responses"][str(contract.status)]
+        where = f"{contract.method} {contract.path}"
+        if contract.status == 204:
+            assert "content" not in answer, where
+        else:
+            (media,) = answer["content"]
+            assert answer["content"][media]["schema"], where
+            assert media == "application/json" or contract.path == "/notifications/whatsapp/webhook", where
+
+
+def test_every_documented_answer_names_a_schema_that_exists(document):
+    names = set(document["components"]["schemas"])
+    text = str(document["paths"])
+    for name in re.findall(r"#/components/schemas/([\w.-]+)", text):
+        assert name in names, name
+
+
+def test_a_required_field_publishes_no_default_and_a_default_is_a_real_one(document):
+    """msgspec writes a field's default into the schema the hook hands it: a shared one carried
+    AcceptInvitation's "New member" onto every Name field (Signup's required business_name...)."""
+    schemas = document["components"]["schemas"]
+    for name, schema in schemas.items():
+        for field in schema.get("required", []):
+            assert "default" not in schema["properties"][field], f"{name}.{field}"
+    assert "default" not in schemas["Signup"]["properties"]["business_name"]
+    assert "default" not in schemas["NewService"]["properties"]["name"]
+    accept = schemas["AcceptInvitation"]
+    assert accept["properties"]["name"]["default"] == "New member" and "name" not in accept["required"]
+
+
+def test_member_routes_document_api_gateways_own_401_and_403_bodies(document):
+    gateway = _schema(document, "GatewayError")
+    ours = _schema(document, "Error")
+    for body_ in ({"message": "Unauthorized"},
+                  {"Message": "User is not authorized to access this resource with an explicit deny"}):
+        jsonschema.validate(body_, gateway)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(body_, ours)
+    either = {"oneOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/GatewayError"}]}
+    for contract in CONTRACTS:
+        responses = document["paths"][contract.path][contract.method.lower()]["responses"]
+        for status in ("401", "403"):
+            if contract.public:
+                assert status not in responses or responses[status]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/Error"}, contract.path
+            else:
+                assert responses[status]["content"]["application/json"]["schema"] == either, contract.path
+
+
+def test_public_routes_document_404_for_an_unknown_slug_or_token_and_their_rate_limits(document):
+    for path, method, operation in _operations(document):
+        if "{" in path:
+            assert "404" in operation["responses"], f"{method} {path}"
+        if path.startswith("/public/"):
+            assert "429" in operation["responses"], f"{method} {path}"
+    for path, method in (("/auth/login", "post"), ("/auth/signup", "post")):
+        assert "429" in document["paths"][path][method]["responses"]
+
+
+def test_every_operation_documents_the_answers_any_route_can_give(document):
+    for path, method, operation in _operations(document):
+        assert {"413", "415", "500", "503"} <= set(operation["responses"]), f"{method} {path}"
+        for status in ("502", "504"):  # API Gateway's: the function failed, or took over 29 s
+            assert operation["responses"][status]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/GatewayError"}, f"{method} {path}"
+
+
+def test_a_request_body_is_required_exactly_when_one_of_its_fields_is(document):
+    schemas = document["components"]["schemas"]
+    for contract in CONTRACTS:
+        if contract.body is None:
+            continue
+        request = document["paths"][contract.path][contract.method.lower()]["requestBody"]
+        assert request["required"] == bool(schemas[contract.body.__name__].get("required")), contract.path
+    assert document["paths"]["/auth/logout"]["post"]["requestBody"]["required"] is False
+    assert document["paths"]["/business"]["patch"]["requestBody"]["required"] is False
+    assert document["paths"]["/notifications/settings"]["put"]["requestBody"]["required"] is False
+    assert document["paths"]["/auth/signup"]["post"]["requestBody"]["required"] is True
+
+
+def test_an_optional_body_may_be_left_out(client):
+    from tests.api import new_business
+
+    owner = new_business(client)
+    # Without a body as with {}: the document calls these bodies optional.
+    assert call(client, "PATCH", "/business", session=owner).status_code == 200
+    settings_ = call(client, "PUT", "/notifications/settings", session=owner)
+    assert settings_.status_code == 200, settings_.body
+    assert call(client, "POST", "/auth/logout", session=owner).status_code == 204
+
+
+def test_leaving_out_a_required_body_is_a_422_naming_a_field(client):
+    response = call(client, "POST", "/auth/signup")
+    assert response.status_code == 422
+    assert set(body(response)["error"]["details"]["fields"].values()) == {"required"}
