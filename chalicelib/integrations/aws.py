@@ -30,6 +30,10 @@ _OWN: dict[str, dict[str, Any]] = {
     # send fails (the outbox sweep; the queue redelivers what a worker did not delete): one short
     # attempt, so a queue that is down costs a committed request at most 3 s (see outbox.dispatch).
     "sqs": {"connect_timeout": 1, "read_timeout": 2, "max_attempts": 1},
+    # Secrets Manager answers in milliseconds and is read once per SECRETS_TTL_S: one short attempt, so
+    # the authorizer (5 s timeout) answers, if only with an error, rather than being killed mid-wait;
+    # the next request reads again.
+    "secretsmanager": {"connect_timeout": 1, "read_timeout": 2, "max_attempts": 1},
 }
 
 
