@@ -10,7 +10,6 @@
 --    inside a transaction; where a table has grown large, build its index by hand first with
 --    CONCURRENTLY under the same name, and IF NOT EXISTS makes this file skip it.
 CREATE INDEX IF NOT EXISTS login_failures_failed_idx ON login_failures (failed_at);
-CREATE INDEX IF NOT EXISTS login_devices_last_login_idx ON login_devices (last_login_at);
 CREATE INDEX IF NOT EXISTS refresh_tokens_expires_idx ON refresh_tokens (expires_at);
 CREATE INDEX IF NOT EXISTS user_tokens_expires_idx ON user_tokens (expires_at);
 CREATE INDEX IF NOT EXISTS invitations_expires_idx ON invitations (expires_at);

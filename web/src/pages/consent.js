@@ -14,7 +14,7 @@ function done(title, text) {
 /** What the page says for the API's answer to the confirmation (null: it worked). */
 export function consentOutcome(err) {
   if (!err) {
-    return { ok: true, title: "You're subscribed", text: "Thank you! You'll receive news and offers by e-mail. Every message has a link to stop them." };
+    return { ok: true, title: "You're subscribed", text: "Thank you! You'll receive news and offers by e-mail. You can ask the business to stop them at any time." };
   }
   if (err.status === 404) {
     return { ok: false, title: "This link has expired or was already used",
