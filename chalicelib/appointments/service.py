@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ from chalicelib.availability.service import Choice, Unavailable
 from chalicelib.business import service as business
 from chalicelib.core import db, security
 from chalicelib.core.db import ConstraintViolated, Deadlocked, Tx
-from chalicelib.core.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, RateLimited, StaleVersion, ValidationFailed
 from chalicelib.core.pagination import decode_cursor, page
 from chalicelib.core.security import Caller
 from chalicelib.customers import service as customers
@@ -54,6 +54,16 @@ ANY_STAFF_ATTEMPTS = 3
 # business from its public page: a request that waits for the business takes a place in its calendar
 # meanwhile, so a stranger must not hold many. A real customer asks for one or two at a time.
 MAX_PENDING_ONLINE = 3
+# Online bookings a business takes in any hour (a sliding window), from its public page: a busy salon
+# takes a few dozen in its busiest hour; 600 is ten a minute for a whole hour. Stops a flood from many
+# addresses filling one calendar. Only bookings made count (pending, and cancelled since, included):
+# an attempt that books nothing counts against its sender's address alone, so no one can use this up
+# with requests that fail. Counted inside the booking's insert (``_INSERT``), from the appointments
+# themselves: no counter row that every booking of the business would have to lock in turn. Bookings
+# made by members never count and are never refused by it. A flood bound, not an exact quota: two
+# bookings inserted at the same instant may both pass at 599 (see ``_refuse_online``).
+ONLINE_BOOKINGS_PER_HOUR = 600
+ONLINE_BUDGET_WINDOW_S = 3600
 MAX_SERIES = 52
 
 _COLUMNS = """id, location_id, service_id, staff_id, customer_id, series_id, start_at, end_at, session_key, status,
@@ -64,8 +74,10 @@ _TRACKED = ("status", "start_at", "end_at", "staff_id", "location_id", "service_
             "notes", "internal_notes", "cancel_reason")
 
 _INSERT = f"""-- a booking, its first history entry, its event for the notification pipeline, its reminders and,
--- when booked online, its customer's manage link: together. Not made (no row) when :capped and the
--- customer already holds as many unconfirmed online bookings to come as allowed.
+-- when booked online, its customer's manage link: together. Online (:online), not made (no row) when the
+-- customer already holds as many unconfirmed online bookings to come as allowed, or when the business
+-- took its budget of online bookings in the last :budget_window_s seconds (read through
+-- appointments_online_created_idx, 0017). Counts, not a counter row: a booking waits on no other.
 WITH booked AS (
   INSERT INTO appointments (id, business_id, location_id, service_id, staff_id, customer_id, series_id, start_at,
                             end_at, occupied, session_key, status, price_minor, currency, notes, internal_notes,
@@ -73,10 +85,14 @@ WITH booked AS (
   SELECT :id, :bid, :location_id, :service_id, :staff_id, :customer_id, :series_id, :start_at, :end_at,
          tstzrange(:occupied_from, :occupied_until), :session_key, :status, :price_minor, :currency, :notes,
          :internal_notes, :source, :created_by
-   WHERE NOT :capped
-      OR (SELECT count(*) FROM appointments
-           WHERE customer_id = :customer_id AND status = 'pending' AND source = 'online' AND start_at > now())
-         < :max_pending
+   WHERE NOT :online
+      OR ((SELECT count(*) FROM appointments
+            WHERE customer_id = :customer_id AND status = 'pending' AND source = 'online' AND start_at > now())
+          < :max_pending
+          AND (SELECT count(*) FROM appointments
+                WHERE business_id = :bid AND source = 'online'
+                  AND created_at > now() - make_interval(secs => :budget_window_s))
+          < :budget)
   RETURNING {_COLUMNS}
 ), history AS (
   INSERT INTO appointment_history (business_id, appointment_id, action, actor_type, actor_id, after)
@@ -86,6 +102,15 @@ WITH booked AS (
   SELECT :link_hash, :bid, id FROM booked WHERE CAST(:link_hash AS text) IS NOT NULL
 )
 SELECT booked.*, (SELECT id FROM outboxed) AS outbox_id FROM booked"""
+
+_BUDGET_FREED_IN = """-- in how many seconds an online booking refused by its business's budget may be tried again: once
+-- the oldest of the :budget newest online bookings of the window leaves it (NULL: the budget is not spent)
+SELECT CASE WHEN count(*) >= :budget
+            THEN ceil(extract(epoch FROM min(created_at) + make_interval(secs => :budget_window_s) - now())) END
+  FROM (SELECT created_at FROM appointments
+         WHERE business_id = :bid AND source = 'online'
+           AND created_at > now() - make_interval(secs => :budget_window_s)
+         ORDER BY created_at DESC LIMIT :budget) AS counted"""
 
 _GET = f"""-- one appointment
 SELECT {_COLUMNS} FROM appointments WHERE id = :id"""
@@ -337,7 +362,8 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
             source: str, series_id: UUID | None = None, link_hash: str | None = None) -> dict[str, Any]:
     """The booking, in one statement with its history, its event, its reminders and (``link_hash``)
     its manage link. Online, a customer holding ``MAX_PENDING_ONLINE`` unconfirmed bookings to come
-    gets no more (``TooManyPending``)."""
+    gets no more (``TooManyPending``), nor does a business that took ``ONLINE_BOOKINGS_PER_HOUR``
+    online bookings in the last hour (``RateLimited``, with when to try again)."""
     appointment_id = uuid.uuid4()
     values = {
         "status": _status_for(choice, online=source == "online"), "start_at": choice.start_at,
@@ -353,7 +379,8 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
                      occupied_from=choice.occupied_from, occupied_until=choice.occupied_until,
                      session_key=choice.session_key or str(appointment_id), currency=choice.currency, source=source,
                      created_by=actor.id if actor.kind == "user" else None, actor_type=actor.kind, actor_id=actor.id,
-                     after=as_json(values), capped=source == "online", max_pending=MAX_PENDING_ONLINE,
+                     after=as_json(values), online=source == "online", max_pending=MAX_PENDING_ONLINE,
+                     budget=ONLINE_BOOKINGS_PER_HOUR, budget_window_s=ONLINE_BUDGET_WINDOW_S,
                      outbox_topic="appointment.created", outbox_payload=json.dumps(event), link_hash=link_hash,
                      default_offsets=list(reminders.DEFAULT_OFFSETS_MIN), **values)
     except ConstraintViolated as e:
@@ -365,9 +392,24 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
     except Deadlocked as e:  # an overlapping booking inserted at the same instant, and won
         raise SlotTaken() from e
     if row is None:
-        raise TooManyPending(details={"max_pending": MAX_PENDING_ONLINE})
+        _refuse_online(tx, business_id)
     outbox.added(tx, business_id, row.pop("outbox_id"), aggregate_id=appointment_id)
     return row
+
+
+def _refuse_online(tx: Tx, business_id: UUID) -> NoReturn:
+    """Why ``_INSERT`` made no online booking: the business's budget (429 until the window frees a
+    place), else the customer's unconfirmed bookings.
+
+    The budget is a bound on a flood, not an exact quota: the count reads what is committed, so
+    bookings inserted at the same instant may all pass at 599 (a few over 600, as many as there are
+    concurrent requests, each also counted against its own address)."""
+    wait_s = tx.value(_BUDGET_FREED_IN, bid=business_id, budget=ONLINE_BOOKINGS_PER_HOUR,
+                      budget_window_s=ONLINE_BUDGET_WINDOW_S)
+    if wait_s is not None:
+        raise RateLimited(max(1, min(int(wait_s), ONLINE_BUDGET_WINDOW_S)),
+                          "This business takes no more online bookings for now; please try again later.")
+    raise TooManyPending(details={"max_pending": MAX_PENDING_ONLINE})
 
 
 def _with_retries(book_once: Callable[[], T], booking: Booking) -> T:
@@ -407,7 +449,8 @@ def book_online(where: UUID | db.Page, booking: Booking, customer: CustomerDetai
     booking is made as on the staff side (public rules: online-bookable only), and a manage link
     is made. All of it or nothing, in one transaction. ``where`` is the business, or the public page
     (``db.Page``) whose business the transaction's first statement finds (none: 404), counting the
-    page's hits there (so a booking that fails counts nothing)."""
+    page's hits there (so a booking that fails counts nothing). The business's budget of online
+    bookings is checked by the insert itself (``ONLINE_BOOKINGS_PER_HOUR``: 429 when spent)."""
     page = where if isinstance(where, db.Page) else None
 
     def book_once() -> tuple[dict[str, Any], str]:

@@ -3,8 +3,9 @@ found by its slug; a booking by its manage link. Every call is rate-limited per 
 
 A page (profile, slots, booking) is one transaction whose first statement finds the business by
 its slug, makes it the tenant and counts the request (``db.Page``): a refusal rolls back with it
-and stores nothing. A booking counts against its business's budget there too, so only a booking
-made counts; a booking that fails counts against its sender's address alone, after the fact.
+and stores nothing. A booking counts against its business's budget of online bookings in its insert
+(``appointments.ONLINE_BOOKINGS_PER_HOUR``), so only a booking made counts; a booking that fails counts
+against its sender's address alone, after the fact (with an Idempotency-Key: see ``book``).
 
 Owns no table: it composes the business, catalogue, availability and appointments services.
 """
@@ -110,21 +111,21 @@ def book(slug: str, booking: Booking, customer: CustomerDetails, *, client: str,
     """Book as a customer: 201 with the appointment and its manage link. The same
     ``Idempotency-Key`` with the same body answers the same booking again (with a new link).
 
-    Counted per address and against the business's budget in the booking's transaction (so only a
-    booking made counts against the business); a refused or failed booking counts against its
-    sender's address alone."""
-    page = db.Page(slug, rate_limit.counting((rate_limit.BOOKINGS_PER_ADDRESS, client),
-                                             (rate_limit.BOOKINGS_PER_BUSINESS, slug)))
+    Counted per address in the booking's transaction, and against the business's budget by the
+    booking's insert (so only a booking made counts against the business, and no booking waits for
+    another's transaction on a shared counter); a refused or failed booking counts against its
+    sender's address alone. With a key, the key is claimed in the booking's first statement too, and
+    every attempt (a replay too: it makes a new manage link) counts once against its sender's address
+    (see ``idempotency.run_on_page``); a sender over the limit is refused there, storing nothing."""
+    page = db.Page(slug, rate_limit.counting((rate_limit.BOOKINGS_PER_ADDRESS, client)))
 
-    def produce() -> Response:
+    def produce(page: db.Page) -> Response:
         return json_response(_booked_answer(appointments.book_online(page, booking, customer)), 201)
 
     if idempotency_key is None:
-        return _failures_counted(client, produce)
-    # The key is claimed under the page's business, before the booking; that counts nothing.
-    return _failures_counted(client, lambda: idempotency.run(
-        db.Page(slug, rate_limit.counting()), PUBLIC_KEY_SCOPE, idempotency_key, request_hash, produce,
-        redact=_without_token, restore=_with_new_token))
+        return _failures_counted(client, lambda: produce(page))
+    return idempotency.run_on_page(page, PUBLIC_KEY_SCOPE, idempotency_key, request_hash, produce,
+                                   redact=_without_token, restore=_with_new_token)
 
 
 def _failures_counted(client: str, attempt: Callable[[], Response]) -> Response:

@@ -68,13 +68,15 @@ SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))"""
 
 _SERVE = """-- a public page's transaction: its hits counted (``counted``, rolled back with the transaction);
 -- the active business behind the slug becomes the tenant (the slug's own row-level-security policy,
--- set first, lets this statement find it); the statement timeout; and, when asked, the lock (see _SCOPE)
-WITH {counting}
+-- set first, lets this statement find it); the statement timeout; when asked, a key claimed in that
+-- tenant (``claimed``, read after the tenant is set) and then the lock (see _SCOPE)
+WITH {counting}{claiming}
 SELECT set_config('app.slug', :slug, true) AS slug,
        set_config('app.business_id', coalesce((SELECT CAST(id AS text) FROM businesses
                                                 WHERE slug = :slug AND status = 'active'), ''), true) AS business_id,
        set_config('statement_timeout', :timeout, true) AS timeout,
        (SELECT json_agg(counted) FROM counted) AS counted,
+       {claimed} AS claimed,
        CASE WHEN :lock <> '' THEN (SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))) END
          AS locked"""
 
@@ -90,11 +92,33 @@ class Counting:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A key claimed in a page's first statement, once the page's business is the tenant: ``cte`` is
+    WITH-clause text of a data-modifying CTE named ``claimed`` that returns a row when it claimed,
+    ``params`` its parameters. When it claimed nothing (the key is another request's),
+    ``taken(tx)`` gives what to answer instead, and the page's transaction ends there: it commits
+    what it did so far (its counts) and raises ``Settled`` with that answer."""
+    cte: str
+    params: dict[str, Any]
+    taken: Callable[[Tx], Any]
+
+
+class Settled(Exception):
+    """Raised by a page's transaction whose claim found its key taken, once it has committed:
+    ``answer`` is what ``Claim.taken`` gave."""
+
+    def __init__(self, answer: Any) -> None:
+        super().__init__("the page's key was taken")
+        self.answer = answer
+
+
+@dataclass(frozen=True)
 class Page:
     """A public page's transaction: the tenant is the active business with ``slug`` (``Tx.business_id``
-    None when there is none), and ``counting`` is counted in the same round trip."""
+    None when there is none), and ``counting`` is counted (and ``claim`` claimed) in the same round trip."""
     slug: str
     counting: Counting
+    claim: Claim | None = None
 
 
 _INTEGRITY_CLASS = "23"
@@ -212,12 +236,18 @@ class Tx:
     def serve(self, page: Page, *, lock: str = "") -> None:
         """Scope this transaction to a public page (see ``Page``) in one round trip: its hits counted
         (refused: the check raises, and the transaction rolls them back), its business found and made
-        the tenant, the statement timeout set, and ``lock`` taken (see ``scope``)."""
-        row = self.one(_SERVE.format(counting=page.counting.cte), slug=page.slug, lock=lock,
-                       timeout=f"{int(settings().db_statement_timeout_ms)}ms", **page.counting.params)
+        the tenant, the statement timeout set, its key claimed (taken: see ``Claim``), and ``lock``
+        taken (see ``scope``)."""
+        claim = page.claim
+        sql = _SERVE.format(counting=page.counting.cte, claiming=f", {claim.cte}" if claim else "",
+                            claimed="EXISTS (SELECT FROM claimed)" if claim else "NULL")
+        row = self.one(sql, slug=page.slug, lock=lock, timeout=f"{int(settings().db_statement_timeout_ms)}ms",
+                       **page.counting.params, **(claim.params if claim else {}))
         assert row is not None  # a SELECT without FROM always answers one row
         self.business_id = UUID(row["business_id"]) if row["business_id"] else None
         page.counting.check(row["counted"] or [])
+        if claim is not None and self.business_id is not None and not row["claimed"]:
+            raise Settled(claim.taken(self))
 
     def lock(self, name: str) -> None:
         """Take the transaction-level advisory lock ``name`` now (as ``scope(lock=...)`` does in its
@@ -417,7 +447,8 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
     (instead of a tenant): see ``Tx.serve``.
 
     Inside ``last_commit_held`` the commit of a transaction that succeeds waits for the next
-    transaction to begin or for ``Holding.finish``.
+    transaction to begin or for ``Holding.finish``. A page's transaction whose key was found taken
+    commits what it did and raises ``Settled`` (see ``Claim``).
     """
     holding = _holding.get()
     if holding is not None:
@@ -434,6 +465,9 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
             holding.hold(conn, tx)
             return
         conn.run("COMMIT")
+    except Settled:
+        _commit(conn)  # what it did before its key was found taken (a page's counts) stands
+        raise
     except BaseException as e:
         if _disconnected(e):
             _close(conn)
@@ -452,12 +486,31 @@ def transaction(business_id: UUID | str | None = None, *, user_id: UUID | str | 
         _run_after_commit(tx._after_commit)
 
 
+def _commit(conn: pg8000.native.Connection) -> None:
+    """COMMIT, and give the connection back. A failure closes it (the server rolls back what a closed
+    connection left open, unless the COMMIT reached it before the connection broke: then all of it
+    committed); a lost connection is our 503, as in ``transaction``: the driver's own error is a 500."""
+    try:
+        conn.run("COMMIT")
+    except BaseException as e:
+        _close(conn)
+        if _disconnected(e) and isinstance(e, (InterfaceError, OSError, DatabaseError)):
+            raise ServiceUnavailable("The database connection was lost.") from e
+        raise
+    _checkin(conn)
+
+
 class Holding:
     """The last transaction of a unit of work, held open (its commit, and the actions after it, wait)
     so that what the work answered can be written in it: see ``last_commit_held``."""
 
     def __init__(self) -> None:
         self._held: tuple[pg8000.native.Connection, Tx] | None = None
+
+    @property
+    def tx(self) -> Tx | None:
+        """The transaction held, if any."""
+        return self._held[1] if self._held else None
 
     def hold(self, conn: pg8000.native.Connection, tx: Tx) -> None:
         self.release()  # one begun inside this one ended first
@@ -466,6 +519,19 @@ class Holding:
     def release(self) -> None:
         """Commit the transaction held, if any (then its actions run)."""
         self.finish(None, None)
+
+    def abandon(self) -> None:
+        """Roll back the transaction held, if any (its actions never run): the work failed after it."""
+        held, self._held = self._held, None
+        if held is None:
+            return
+        conn, _ = held
+        try:
+            conn.run("ROLLBACK")
+        except (InterfaceError, OSError, DatabaseError):
+            _close(conn)  # the server rolls back what a closed connection left open
+        else:
+            _checkin(conn)
 
     def finish(self, business_id: UUID | str | None, write: Callable[[Tx], None] | None) -> None:
         """Run ``write`` in the transaction held, when it is ``business_id``'s, and commit it; otherwise
@@ -477,11 +543,10 @@ class Holding:
                 if write is not None and tx.business_id is not None and str(tx.business_id) == str(business_id):
                     write(tx)
                     write = None
-                conn.run("COMMIT")
             except BaseException:
-                _close(conn)  # nothing of it commits: the server rolls back what a closed connection left open
+                _close(conn)  # the server rolls back what a closed connection left open
                 raise
-            _checkin(conn)
+            _commit(conn)
             if tx._after_commit:
                 _run_after_commit(tx._after_commit)
         if write is not None:
@@ -501,14 +566,18 @@ def last_commit_held() -> Iterator[Holding]:
     """Run a unit of work whose last transaction stays open until ``Holding.finish`` writes its answer
     in it (an idempotent request's answer commits with its change, before anything is sent after the
     commit). Each transaction the work begins first commits the one held, so the work runs as it
-    would without this; on the way out, whatever is still held is committed."""
+    would without this; on the way out, whatever is still held is committed, or rolled back when the
+    work raised (a failed request's last change must not commit once its key is given back)."""
     holding = Holding()
     token = _holding.set(holding)
     try:
         yield holding
-    finally:
+    except BaseException:
         _holding.reset(token)
-        holding.release()
+        holding.abandon()
+        raise
+    _holding.reset(token)
+    holding.release()
 
 
 def _run_after_commit(actions: dict[Callable[[list[Any]], None], list[Any]]) -> None:

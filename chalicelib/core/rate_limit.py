@@ -1,14 +1,17 @@
 """Request limits for the public routes (booking pages, booking, manage links), counted in PostgreSQL.
 
-Each limit counts hits per key (a client address, a business id) in fixed windows aligned to the
-limit's length on the database's clock, so every Lambda container shares one count. A call counts
+Each limit counts hits per key (a client address) in fixed windows aligned to the limit's
+length on the database's clock, so every Lambda container shares one count. A call counts
 all its limits in one statement, and a call any limit refuses is rolled back whole: it counts
 against nothing (not even the limits that still had room), so callers call ``hit`` before doing any
-work and a refused request leaves no trace. Work that must count only when it succeeds (a booking
-against its business's budget) counts inside its own transaction instead (``counting``): its first
-statement counts, and a refusal or any later failure rolls the counts back with the work. Keys are
-stored only as a keyed hash: the table never holds a client address in clear (an unkeyed hash of an
-IPv4 address is reversed by trying them all).
+work and a refused request leaves no trace. Work that must count only when it succeeds (a public
+page's read, a booking) counts inside its own transaction instead (``counting``): its first
+statement counts, and a refusal or any later failure rolls the counts back with the work. Each
+count's row stays locked until that transaction ends, so the requests of one key queue one behind
+the other: count that way only under keys one caller's requests share (an address), never under a
+key many callers share (a business's online bookings are bounded by counting the bookings
+themselves, in ``appointments.service``). Keys are stored only as a keyed hash: the table never
+holds a client address in clear (an unkeyed hash of an IPv4 address is reversed by trying them all).
 
 The same statement deletes a few windows that ended long ago, so the table stays small with no
 schedule to run.
@@ -55,11 +58,6 @@ PUBLIC_READS_PER_ADDRESS = Limit("public_reads_per_address", per=600, window_s=6
 # Stops one script filling calendars with fake appointments. Every attempt counts, failed ones too
 # (a time in the past, a taken slot, an unknown service), except those a limit refused.
 BOOKINGS_PER_ADDRESS = Limit("bookings_per_address", per=30, window_s=3600)
-# A busy salon takes a few dozen online bookings in its busiest hour; 600 is ten a minute for a
-# whole hour. Stops a flood from many addresses filling one business's calendar. It counts only
-# bookings made (pending ones included): a failed attempt counts against its sender's address alone,
-# so nobody can use up a business's budget with requests that book nothing.
-BOOKINGS_PER_BUSINESS = Limit("bookings_per_business", per=600, window_s=3600)
 # A customer opens a manage link to look, reschedule or cancel a few times; each change sends
 # mail. Stops a script using manage links to spam a mailbox or churn a calendar.
 MANAGE_ACTIONS_PER_ADDRESS = Limit("manage_actions_per_address", per=60, window_s=3600)
@@ -154,3 +152,16 @@ def limit_key(address: str) -> str:
             return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/{_IPV6_CLIENT_PREFIX}", strict=False))
     return str(parsed)
+
+
+# Each hit deletes a few ended windows on the side; this catches up where no hits come any more.
+_PRUNE = """-- retention: counting windows that ended long ago, one batch
+DELETE FROM rate_limit_hits WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM rate_limit_hits WHERE window_start < now() - make_interval(secs => :older_than_s)
+     ORDER BY window_start LIMIT :batch))"""
+
+
+def prune(tx: db.Tx, *, older_than_s: float, batch: int) -> int:
+    """The retention sweep's: delete up to ``batch`` counting windows that started more than
+    ``older_than_s`` seconds ago (every limit's); answer how many."""
+    return tx.execute(_PRUNE, older_than_s=older_than_s, batch=batch)

@@ -1,24 +1,29 @@
 """The limits on the public routes: bookings per client address (30 an hour, failed ones included) and
-per business (600 an hour, bookings made only), unconfirmed online bookings per customer (3), page
-reads and manage-link actions per address. A refused request is a 429 (the pending cap: a 409) that
-stores and changes nothing.
+per business (600 online bookings in any hour, bookings made only, members' never), unconfirmed online
+bookings per customer (3), page reads and manage-link actions per address. A refused request is a 429
+(the pending cap: a 409) that stores and changes nothing; one business's bookings never wait for each
+other on a shared count.
 
 The test client's requests all come from one address (see conftest.py): the per-address test has
 it to itself."""
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import closing
+from datetime import datetime
 
 import pytest
 
-from chalicelib.appointments.service import MAX_PENDING_ONLINE
+from chalicelib.appointments.service import (MAX_PENDING_ONLINE, ONLINE_BOOKINGS_PER_HOUR, Booking,
+                                             CustomerDetails)
+from chalicelib.booking import service as public_booking
 from chalicelib.core import rate_limit
 from chalicelib.core.migrations import owner_connection
 from tests.api import body, call, from_address, unique_address
-from tests.appointments.helpers import calendar
+from tests.appointments.helpers import Calendar, book, calendar
 from tests.booking.helpers import (ADDRESS, book_online, booked_online, booking_body, customer_email, manage,
-                                   patch_policy, public_slots, slug_of, stored)
+                                   patch_policy, public_slots, slug_of, stored, write)
 from tests.checks import error_of, rows
 
 DAY = 3
@@ -49,6 +54,25 @@ def clear_of_the_window_end(limit: rate_limit.Limit, needed_s: float) -> None:
         time.sleep(left + 1)
 
 
+def made_earlier(cal: Calendar, count: int, *, minutes_ago: int, source: str = "online") -> None:
+    """``count`` bookings of the business made ``minutes_ago`` minutes ago (cancelled since, so they
+    take no time in the calendar: they still count as made)."""
+    write(cal, "INSERT INTO appointments (business_id, location_id, service_id, staff_id, customer_id, start_at, "
+          "end_at, occupied, session_key, status, price_minor, currency, source, created_at) "
+          "SELECT CAST(:bid AS uuid), CAST(:lid AS uuid), CAST(:svc AS uuid), CAST(:sid AS uuid), CAST(:cid AS uuid), "
+          "at, at + interval '1 hour', tstzrange(at, at + interval '1 hour'), gen_random_uuid()::text, 'cancelled', "
+          "0, 'GBP', :source, now() - make_interval(mins => :ago) "
+          "FROM generate_series(1, :count), CAST(:at AS timestamptz) AS at",
+          lid=cal.location_id, svc=cal.service_id, sid=cal.staff_ids[0], cid=cal.customer_id, at=cal.at(-7, 10),
+          source=source, ago=minutes_ago, count=count)
+
+
+def online_made(cal: Calendar) -> int:
+    """The business's online bookings made in the last hour: what its budget counts."""
+    return rows(cal.business_id, "SELECT count(*) AS n FROM appointments "
+                "WHERE source = 'online' AND created_at > now() - interval '1 hour'")[0]["n"]
+
+
 def retry_after(response) -> int:
     error = error_of(response, 429, "rate_limited")
     seconds = int(response.headers["Retry-After"])
@@ -71,24 +95,97 @@ def test_the_31st_booking_from_one_address_within_the_hour_is_refused_and_stores
     assert 1 <= retry_after(response) <= 3600
     assert stored(cal.business_id) == before
     assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_ADDRESS, ADDRESS)) == per
-    # Nor did the refusal count against the business.
-    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_BUSINESS, slug)) == per
 
 
-def test_a_business_at_its_hourly_limit_refuses_bookings_and_others_still_book(client):
+def test_the_601st_online_booking_of_a_business_within_an_hour_is_refused_until_the_oldest_leaves_the_hour(client):
     cal, other = calendar(client), calendar(client)
     slug = slug_of(client, cal)
-    clear_of_the_window_end(rate_limit.BOOKINGS_PER_BUSINESS, 30)
-    fill(rate_limit.BOOKINGS_PER_BUSINESS, slug)
+    made_earlier(cal, ONLINE_BOOKINGS_PER_HOUR - 1, minutes_ago=50)
+    with from_address(unique_address()):
+        booked_online(client, slug, booking_body(cal, cal.at(DAY, 9)))  # the 600th
     before = stored(cal.business_id)
 
-    response = book_online(client, slug, booking_body(cal, cal.at(DAY, 10)))
+    with from_address(unique_address()):
+        response = book_online(client, slug, booking_body(cal, cal.at(DAY, 10)))
 
-    assert 1 <= retry_after(response) <= 3600
+    # The oldest of the 600 was made 50 minutes ago: a place frees in 10 minutes.
+    assert 590 <= retry_after(response) <= 600
     assert stored(cal.business_id) == before
-    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_BUSINESS, slug)) == \
-        rate_limit.BOOKINGS_PER_BUSINESS.per
+    assert online_made(cal) == ONLINE_BOOKINGS_PER_HOUR
     assert booked_online(client, slug_of(client, other), booking_body(other, other.at(DAY, 10)))
+
+
+def test_online_bookings_made_over_an_hour_ago_no_longer_count(client):
+    cal = calendar(client)
+    made_earlier(cal, ONLINE_BOOKINGS_PER_HOUR, minutes_ago=61)
+
+    assert booked_online(client, slug_of(client, cal), booking_body(cal, cal.at(DAY, 10)))
+
+
+def test_members_bookings_are_neither_counted_nor_refused_by_the_online_budget(client):
+    cal = calendar(client)
+    slug = slug_of(client, cal)
+    made_earlier(cal, ONLINE_BOOKINGS_PER_HOUR - 1, minutes_ago=30)
+    made_earlier(cal, 50, minutes_ago=5, source="staff")
+    assert book(client, cal, cal.at(DAY, 9)).status_code == 201
+
+    # Members' bookings took none of the budget: the 600th online booking is made.
+    booked_online(client, slug, booking_body(cal, cal.at(DAY, 10)))
+    # The budget is spent: online bookings are refused, a member still books.
+    retry_after(book_online(client, slug, booking_body(cal, cal.at(DAY, 11))))
+    assert book(client, cal, cal.at(DAY, 12)).status_code == 201
+    assert [r["source"] for r in rows(cal.business_id, "SELECT source FROM appointments "
+                                      "WHERE status <> 'cancelled' ORDER BY start_at")] == ["staff", "online", "staff"]
+
+
+def test_a_public_booking_of_a_business_does_not_wait_for_another_one_still_in_progress(client):
+    """One booking's transaction is held open (its new customer's insert waits for a customer with the
+    same e-mail that the test inserts and keeps uncommitted); meanwhile another booking of the same
+    business, from another address, is made."""
+    cal = calendar(client)
+    slug = slug_of(client, cal)
+    held_email = customer_email()
+    answers: list[int] = []
+
+    def first_booking() -> None:
+        response = public_booking.book(
+            slug, Booking(service_id=cal.service_id, start_at=cal.at(DAY, 9)),
+            CustomerDetails(name="Pat Customer", email=held_email, phone=None, terms_accepted=True,
+                            marketing_opt_in=False),
+            client=rate_limit.limit_key(unique_address()), idempotency_key=None, request_hash="")
+        answers.append(response.status_code)
+
+    with closing(owner_connection()) as holder, closing(owner_connection()) as watcher:
+        holder.run("BEGIN")
+        holder.run("SELECT set_config('app.business_id', :bid, true)", bid=cal.business_id)
+        holder.run("INSERT INTO customers (business_id, name, email) VALUES (CAST(:bid AS uuid), 'Held', :email)",
+                   bid=cal.business_id, email=held_email)
+        holder_pid = holder.run("SELECT pg_backend_pid()")[0][0]
+
+        def first_is_waiting() -> bool:
+            return watcher.run("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))",
+                               pid=holder_pid)[0][0] == 1
+
+        first = threading.Thread(target=first_booking)
+        first.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not first_is_waiting():
+                assert time.monotonic() < deadline, "the first booking never reached the held customer"
+                time.sleep(0.02)
+
+            with from_address(unique_address()):
+                second = book_online(client, slug, booking_body(cal, cal.at(DAY, 11)))
+
+            assert second.status_code == 201, second.body
+            assert first_is_waiting() and answers == []
+        finally:
+            holder.run("ROLLBACK")
+            first.join(timeout=30)
+
+    assert answers == [201]
+    assert sorted(r["start_at"] for r in rows(cal.business_id, "SELECT start_at FROM appointments")) == [
+        cal.at(DAY, 9), cal.at(DAY, 11)]
 
 
 @pytest.mark.whole_address
@@ -113,10 +210,8 @@ def test_bookings_that_fail_count_against_their_senders_only_and_a_real_customer
     # The attack: a few addresses send bookings for past times to use up the business's hourly budget.
     cal = calendar(client)
     slug = slug_of(client, cal)
-    per = rate_limit.BOOKINGS_PER_BUSINESS.per
-    clear_of_the_window_end(rate_limit.BOOKINGS_PER_BUSINESS, 60)
     booked_online(client, slug, booking_body(cal, cal.at(DAY, 9)))  # a time the senders try too
-    fill(rate_limit.BOOKINGS_PER_BUSINESS, slug, left=1)  # one booking left this hour
+    made_earlier(cal, ONLINE_BOOKINGS_PER_HOUR - 2, minutes_ago=20)  # one booking left this hour
     senders = [unique_address() for _ in range(3)]
     before = stored(cal.business_id)
 
@@ -129,12 +224,14 @@ def test_bookings_that_fail_count_against_their_senders_only_and_a_real_customer
             assert invalid.status_code == 422, invalid.body
 
     assert stored(cal.business_id) == before
-    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_BUSINESS, slug)) == per - 1
+    assert online_made(cal) == ONLINE_BOOKINGS_PER_HOUR - 1
     for sender in senders:
         assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_ADDRESS, rate_limit.limit_key(sender))) == 4
     with from_address(unique_address()):
         assert booked_online(client, slug, booking_body(cal, cal.at(DAY, 10)))["appointment"]["status"] == "confirmed"
-    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_BUSINESS, slug)) == per
+    assert online_made(cal) == ONLINE_BOOKINGS_PER_HOUR
+    with from_address(unique_address()):  # and that was the last one
+        retry_after(book_online(client, slug, booking_body(cal, cal.at(DAY, 11))))
 
 
 def test_a_sender_whose_failures_reach_its_limit_is_refused(client):
@@ -153,7 +250,6 @@ def test_a_sender_whose_failures_reach_its_limit_is_refused(client):
     assert stored(cal.business_id) == before
     assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_ADDRESS, rate_limit.limit_key(sender))) == \
         rate_limit.BOOKINGS_PER_ADDRESS.per
-    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_BUSINESS, slug)) == 0
 
 
 def test_one_customer_holds_at_most_three_unconfirmed_online_bookings(client):

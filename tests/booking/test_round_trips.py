@@ -5,6 +5,7 @@ at most 4, a member's booking at most 6. bench/booking.py prints the same figure
 statement."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -47,3 +48,14 @@ def test_a_members_booking_takes_at_most_6_round_trips(client, sql_statements):
                                                         staff_id=cal.staff_ids[0]), 201)
 
     assert len(statements) <= 6, statements
+
+
+def test_a_public_booking_with_an_idempotency_key_takes_at_most_9_round_trips(client, sql_statements):
+    # The key is claimed in the booking's first statement; its answer is one more before the COMMIT.
+    cal = calendar(client)
+    slug = slug_of(client, cal)
+
+    statements = _counted(sql_statements, lambda: book_online(client, slug, booking_body(cal, cal.at(DAY, 10)),
+                                                              key=str(uuid.uuid4())), 201)
+
+    assert len(statements) <= 9, statements

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from contextlib import closing
+
+import pytest
+from chalice import Response
 
 from chalicelib.core import db, idempotency
+from chalicelib.core.errors import RateLimited, ServiceUnavailable
+from chalicelib.core.migrations import owner_connection
 from tests.api import body, call, new_business, unique_email
 
 
@@ -133,3 +139,34 @@ def test_work_whose_last_commit_is_held_runs_as_without_and_commits_on_the_way_o
             tx.execute("UPDATE rate_limit_hits SET hits = 2 WHERE bucket = :b", b=bucket)
         assert committed_hits() == 1
     assert committed_hits() == 2
+
+
+@pytest.mark.parametrize("failure", [ServiceUnavailable(), RateLimited(5), RuntimeError("a bug")],
+                         ids=["503", "429", "unexpected"])
+def test_work_that_fails_after_its_change_leaves_nothing_and_its_key_free(client, failure):
+    # The change is in the work's last transaction, held open for the answer: the failure must roll
+    # it back, or the retry (the key given back) would make the change a second time.
+    owner = new_business(client)
+    key, bucket = uuid.uuid4().hex, f"test_failed:{uuid.uuid4().hex}"
+
+    def work(fail: bool):
+        def produce() -> Response:
+            with db.transaction() as tx:
+                tx.execute("INSERT INTO rate_limit_hits (bucket, window_start) VALUES (:b, clock_timestamp())",
+                           b=bucket)
+            if fail:
+                raise failure
+            return Response(body="{}", status_code=201)
+        return produce
+
+    def changes() -> int:
+        with closing(owner_connection()) as conn:
+            return conn.run("SELECT count(*) FROM rate_limit_hits WHERE bucket = :b", b=bucket)[0][0]
+
+    with pytest.raises(type(failure)):
+        idempotency.run(owner.business_id, owner.user_id, key, "hash", work(True))
+
+    assert changes() == 0
+    retried = idempotency.run(owner.business_id, owner.user_id, key, "hash", work(False))
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
+    assert changes() == 1
