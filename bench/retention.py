@@ -42,10 +42,11 @@ import pg8000.native
 
 from chalicelib.appointments import service as appointments  # noqa: E402
 from chalicelib.auth import service as auth  # noqa: E402
+from chalicelib.business import service as business  # noqa: E402
 from chalicelib.core import db, idempotency, rate_limit  # noqa: E402
 from chalicelib.core.settings import settings  # noqa: E402
 from chalicelib.customers import service as customers  # noqa: E402
-from chalicelib.notifications import deliveries, outbox  # noqa: E402
+from chalicelib.notifications import dead_letters, deliveries, outbox, reminders  # noqa: E402
 from chalicelib.system import retention  # noqa: E402
 
 DATABASE = "booking_bench_retention"
@@ -319,17 +320,17 @@ def _plans(batch: int) -> dict[str, list[str]]:
         "idempotency_keys": (idempotency._PRUNE, cfg.retention_idempotency_days * day, {}),
         "login_failures": (auth._PRUNE_LOGIN_FAILURES, cfg.retention_login_failures_days * day, {}),
         "login_devices": (auth._PRUNE_LOGIN_DEVICES, auth.DEVICE_TTL.total_seconds(), {}),
-        "rate_limit_hits": (retention._PRUNE_RATE_LIMIT_HITS, rate_limit.PRUNE_AFTER_S, {}),
+        "rate_limit_hits": (rate_limit._PRUNE, rate_limit.PRUNE_AFTER_S, {}),
         "refresh_tokens": (auth._PRUNE_REFRESH_TOKENS, cfg.retention_tokens_days * day, {}),
         "user_tokens": (auth._PRUNE_USER_TOKENS, cfg.retention_tokens_days * day, {}),
-        "invitations": (retention._PRUNE_INVITATIONS, cfg.retention_tokens_days * day, {}),
+        "invitations": (business._PRUNE_INVITATIONS, cfg.retention_tokens_days * day, {}),
         "consent_requests": (customers._PRUNE_CONSENT_REQUESTS, cfg.retention_tokens_days * day, {}),
         "booking_links": (appointments._PRUNE_LINKS, cfg.retention_booking_links_days * day,
                           {"after": "", "until": None}),
-        "dead_letters": (retention._PRUNE_DEAD_LETTERS, cfg.retention_notifications_days * day, {}),
+        "dead_letters": (dead_letters._PRUNE, cfg.retention_notifications_days * day, {}),
         "outbox": (outbox._PRUNE, cfg.retention_notifications_days * day, {"max_attempts": outbox.MAX_ATTEMPTS}),
         "notification_deliveries": (deliveries._PRUNE, cfg.retention_notifications_days * day, {}),
-        "reminders": (retention._PRUNE_REMINDERS, cfg.retention_notifications_days * day, {}),
+        "reminders": (reminders._PRUNE, cfg.retention_notifications_days * day, {}),
     }
     plans = {}
     for name, (sql, older_than_s, extra) in statements.items():

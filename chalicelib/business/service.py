@@ -358,3 +358,15 @@ def remove_member(caller: Caller, user_id: UUID) -> None:
     with db.tenant_tx(caller.business_id) as tx:
         caller = _guard_member_change(tx, caller, user_id, None)
         tx.execute(_REMOVE, bid=caller.business_id, uid=user_id)
+
+
+_PRUNE_INVITATIONS = """-- retention: invitations expired the period ago (accepted, revoked or never used), one batch
+DELETE FROM invitations WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM invitations WHERE expires_at < now() - make_interval(secs => :older_than_s)
+     ORDER BY expires_at LIMIT :batch))"""
+
+
+def prune_invitations(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """The retention sweep's (every tenant's, in its role): delete up to ``batch`` invitations that
+    expired more than ``older_than_s`` seconds ago, accepted, revoked or never used; answer how many."""
+    return tx.execute(_PRUNE_INVITATIONS, older_than_s=older_than_s, batch=batch)

@@ -107,3 +107,17 @@ def redrive(ids: list[UUID] | None) -> dict[str, Any]:
             outbox.deliver_inline(ref)
     log.emit("notification.redriven", count=len(refs))
     return {"redriven": [str(r.id) for r in refs]}
+
+
+# A dead letter's event stays in the outbox while it is here, and goes with the outbox's own rule after.
+_PRUNE = """-- retention: dead letters redriven (or, never redriven, dead) the period ago, one batch
+DELETE FROM dead_letters WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM dead_letters
+     WHERE coalesce(redriven_at, dead_at) < now() - make_interval(secs => :older_than_s)
+     ORDER BY coalesce(redriven_at, dead_at) LIMIT :batch))"""
+
+
+def prune(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """The retention sweep's: delete up to ``batch`` dead letters redriven (or, never redriven, dead)
+    more than ``older_than_s`` seconds ago; answer how many."""
+    return tx.execute(_PRUNE, older_than_s=older_than_s, batch=batch)

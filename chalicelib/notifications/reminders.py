@@ -127,3 +127,18 @@ def sweep(*, batch: int = SWEEP_BATCH, budget_s: float = SWEEP_BUDGET_S) -> int:
     if sent:
         log.emit("reminders.enqueued", count=sent)
     return sent
+
+
+# A reminder's key stops a move back to a start already reminded about from arming it again; for a
+# start the period ago nothing is armed any more (its moment passed).
+_PRUNE = """-- retention: reminders sent or skipped for starts the period ago, one batch
+DELETE FROM reminders WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM reminders
+     WHERE state <> 'scheduled' AND starts_at < now() - make_interval(secs => :older_than_s)
+     ORDER BY starts_at LIMIT :batch))"""
+
+
+def prune(tx: Tx, *, older_than_s: float, batch: int) -> int:
+    """The retention sweep's: delete up to ``batch`` reminders sent or skipped for starts more than
+    ``older_than_s`` seconds ago; answer how many."""
+    return tx.execute(_PRUNE, older_than_s=older_than_s, batch=batch)

@@ -18,8 +18,8 @@ meanwhile is left for the next run. Nothing is locked for long, and the app's st
 bounds every statement. It takes one batch of each rule in turn, so a backlog in one table does not
 starve the others, and stops after ``RETENTION_BUDGET_S`` seconds; what is left waits for the next day.
 
-The statements sit with the module owning each table; those of modules this sweep may not change yet
-(rate-limit counts, invitations, reminders, dead letters) sit here, named after their owner.
+Each statement sits with the module owning its table, as a ``prune`` function; this module only
+holds the periods and runs them.
 """
 from __future__ import annotations
 
@@ -32,11 +32,12 @@ from typing import Any
 
 from chalicelib.appointments import service as appointments
 from chalicelib.auth import service as auth
+from chalicelib.business import service as business
 from chalicelib.core import db, idempotency, log, rate_limit
 from chalicelib.core.db import Tx
 from chalicelib.core.settings import Settings, settings
 from chalicelib.customers import service as customers
-from chalicelib.notifications import deliveries, outbox
+from chalicelib.notifications import dead_letters, deliveries, outbox, reminders
 
 DAY_S = 24 * 3600
 
@@ -53,41 +54,6 @@ Step = Callable[[Tx, float, int, Any], tuple[int, Any]]
 _ROLE = """-- the retention sweep's transaction: as booking_retention, which may read and delete the rows of
 -- the tables it prunes, in every tenant, read appointments, and nothing more (migration 0016)
 SELECT set_config('role', 'booking_retention', true)"""
-
-# core/rate_limit.py's table: each hit deletes a few ended windows on the side, and this catches up
-# where no hits come any more.
-_PRUNE_RATE_LIMIT_HITS = """-- retention: counting windows that ended long ago, one batch
-DELETE FROM rate_limit_hits WHERE ctid = ANY(ARRAY(
-    SELECT ctid FROM rate_limit_hits WHERE window_start < now() - make_interval(secs => :older_than_s)
-     ORDER BY window_start LIMIT :batch))"""
-
-# business/service.py's table.
-_PRUNE_INVITATIONS = """-- retention: invitations expired the period ago (accepted, revoked or never used), one batch
-DELETE FROM invitations WHERE ctid = ANY(ARRAY(
-    SELECT ctid FROM invitations WHERE expires_at < now() - make_interval(secs => :older_than_s)
-     ORDER BY expires_at LIMIT :batch))"""
-
-# notifications/reminders.py's table. A reminder's key stops a move back to a start already reminded
-# about from arming it again; for a start the period ago nothing is armed any more (its moment passed).
-_PRUNE_REMINDERS = """-- retention: reminders sent or skipped for starts the period ago, one batch
-DELETE FROM reminders WHERE ctid = ANY(ARRAY(
-    SELECT ctid FROM reminders
-     WHERE state <> 'scheduled' AND starts_at < now() - make_interval(secs => :older_than_s)
-     ORDER BY starts_at LIMIT :batch))"""
-
-# notifications/dead_letters.py's table. Its event stays in the outbox while it is there, and goes
-# with the outbox's own rule afterwards.
-_PRUNE_DEAD_LETTERS = """-- retention: dead letters redriven (or, never redriven, dead) the period ago, one batch
-DELETE FROM dead_letters WHERE ctid = ANY(ARRAY(
-    SELECT ctid FROM dead_letters
-     WHERE coalesce(redriven_at, dead_at) < now() - make_interval(secs => :older_than_s)
-     ORDER BY coalesce(redriven_at, dead_at) LIMIT :batch))"""
-
-
-def _statement(sql: str) -> Callable[..., int]:
-    def prune(tx: Tx, *, older_than_s: float, batch: int) -> int:
-        return tx.execute(sql, older_than_s=older_than_s, batch=batch)
-    return prune
 
 
 def _oldest_first(prune: Callable[..., int]) -> Step:
@@ -146,17 +112,17 @@ RULES: tuple[Rule, ...] = (
     Rule("login_failures", _days("retention_login_failures_days"), _oldest_first(auth.prune_login_failures)),
     # a device is trusted for DEVICE_TTL after its last log-in: it goes when that lapses
     Rule("login_devices", lambda _: auth.DEVICE_TTL.total_seconds(), _oldest_first(auth.prune_login_devices)),
-    Rule("rate_limit_hits", lambda _: rate_limit.PRUNE_AFTER_S, _oldest_first(_statement(_PRUNE_RATE_LIMIT_HITS))),
+    Rule("rate_limit_hits", lambda _: rate_limit.PRUNE_AFTER_S, _oldest_first(rate_limit.prune)),
     Rule("refresh_tokens", _days("retention_tokens_days"), _oldest_first(auth.prune_refresh_tokens)),
     Rule("user_tokens", _days("retention_tokens_days"), _oldest_first(auth.prune_user_tokens)),
-    Rule("invitations", _days("retention_tokens_days"), _oldest_first(_statement(_PRUNE_INVITATIONS))),
+    Rule("invitations", _days("retention_tokens_days"), _oldest_first(business.prune_invitations)),
     # e-mailed links too: a marketing-consent request kept that long after it expired unconfirmed
     Rule("consent_requests", _days("retention_tokens_days"), _oldest_first(customers.prune_consent_requests)),
     Rule("booking_links", _days("retention_booking_links_days"), _paged(appointments.prune_links)),
-    Rule("dead_letters", _days("retention_notifications_days"), _oldest_first(_statement(_PRUNE_DEAD_LETTERS))),
+    Rule("dead_letters", _days("retention_notifications_days"), _oldest_first(dead_letters.prune)),
     Rule("outbox", _days("retention_notifications_days"), _oldest_first(outbox.prune)),
     Rule("notification_deliveries", _days("retention_notifications_days"), _oldest_first(deliveries.prune)),
-    Rule("reminders", _days("retention_notifications_days"), _oldest_first(_statement(_PRUNE_REMINDERS))),
+    Rule("reminders", _days("retention_notifications_days"), _oldest_first(reminders.prune)),
 )
 
 
