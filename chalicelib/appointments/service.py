@@ -201,6 +201,14 @@ class SlotUnavailable(Conflict):
     code, message = "slot_unavailable", "This time cannot be booked."
 
 
+class BudgetSpent(RateLimited):
+    """The business's online bookings of the last hour are at its budget: refused at the insert, the
+    booking's last step, so its own counts rolled back with it; the caller counts the attempt again."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(retry_after_s, "This business takes no more online bookings for now; please try again later.")
+
+
 class TooManyPending(Conflict):
     code, message = ("too_many_pending", "You already have bookings here waiting for the business to confirm them; "
                      "please wait for their answer, or contact the business.")
@@ -407,8 +415,7 @@ def _refuse_online(tx: Tx, business_id: UUID) -> NoReturn:
     wait_s = tx.value(_BUDGET_FREED_IN, bid=business_id, budget=ONLINE_BOOKINGS_PER_HOUR,
                       budget_window_s=ONLINE_BUDGET_WINDOW_S)
     if wait_s is not None:
-        raise RateLimited(max(1, min(int(wait_s), ONLINE_BUDGET_WINDOW_S)),
-                          "This business takes no more online bookings for now; please try again later.")
+        raise BudgetSpent(max(1, min(int(wait_s), ONLINE_BUDGET_WINDOW_S)))
     raise TooManyPending(details={"max_pending": MAX_PENDING_ONLINE})
 
 

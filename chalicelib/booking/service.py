@@ -122,10 +122,16 @@ def book(slug: str, booking: Booking, customer: CustomerDetails, *, client: str,
     def produce(page: db.Page) -> Response:
         return json_response(_booked_answer(appointments.book_online(page, booking, customer)), 201)
 
-    if idempotency_key is None:
-        return _failures_counted(client, lambda: produce(page))
-    return idempotency.run_on_page(page, PUBLIC_KEY_SCOPE, idempotency_key, request_hash, produce,
-                                   redact=_without_token, restore=_with_new_token)
+    try:
+        if idempotency_key is None:
+            return _failures_counted(client, lambda: produce(page))
+        return idempotency.run_on_page(page, PUBLIC_KEY_SCOPE, idempotency_key, request_hash, produce,
+                                       redact=_without_token, restore=_with_new_token)
+    except appointments.BudgetSpent:
+        # Refused at the insert, after the work, its count rolled back with it: a business whose
+        # budget is spent must not become a place where attempts cost their sender nothing.
+        _count_failure(client)
+        raise
 
 
 def _failures_counted(client: str, attempt: Callable[[], Response]) -> Response:

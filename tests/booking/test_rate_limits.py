@@ -115,6 +115,26 @@ def test_the_601st_online_booking_of_a_business_within_an_hour_is_refused_until_
     assert booked_online(client, slug_of(client, other), booking_body(other, other.at(DAY, 10)))
 
 
+@pytest.mark.parametrize("keyed", [False, True])
+def test_attempts_at_a_business_whose_budget_is_spent_still_count_against_their_sender(client, keyed):
+    cal = calendar(client, duration=15)
+    slug = slug_of(client, cal)
+    made_earlier(cal, ONLINE_BOOKINGS_PER_HOUR, minutes_ago=30)
+    per = rate_limit.BOOKINGS_PER_ADDRESS.per
+    clear_of_the_window_end(rate_limit.BOOKINGS_PER_ADDRESS, 60)
+    sender = unique_address()
+
+    with from_address(sender):
+        answers = [book_online(client, slug, booking_body(cal, cal.at(DAY, 9 + k // 4, 15 * (k % 4))),
+                               key=f"spent-{k}" if keyed else None) for k in range(per + 2)]
+
+    assert all(a.status_code == 429 for a in answers)
+    budget, limit = answers[:per], answers[per:]
+    assert all(error_of(a, 429, "rate_limited")["message"].startswith("This business") for a in budget)
+    assert all(not error_of(a, 429, "rate_limited")["message"].startswith("This business") for a in limit)
+    assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_ADDRESS, rate_limit.limit_key(sender))) == per
+
+
 def test_online_bookings_made_over_an_hour_ago_no_longer_count(client):
     cal = calendar(client)
     made_earlier(cal, ONLINE_BOOKINGS_PER_HOUR, minutes_ago=61)
