@@ -400,7 +400,10 @@ def _begin() -> pg8000.native.Connection:
     while True:
         conn, kept = _checkout()
         try:
-            conn.run("BEGIN")
+            # The timeout is set with BEGIN, in its round trip: a transaction's first statement (a public
+            # page's counts, key claim and lock, which may wait on another request) runs under it too,
+            # while a setting made by a statement only bounds the ones after it.
+            conn.execute_simple(f"BEGIN; SET LOCAL statement_timeout = {int(settings().db_statement_timeout_ms)}")
             return conn
         except (InterfaceError, OSError, DatabaseError) as e:
             _close(conn)

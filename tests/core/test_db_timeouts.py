@@ -199,3 +199,22 @@ def test_a_query_waits_for_the_server_longer_than_the_statement_timeout_by_defau
     assert cfg.db_socket_timeout_s * 1000 > cfg.db_statement_timeout_ms
     assert cfg.db_socket_timeout_s + cfg.db_connect_timeout_s < 15
 
+
+
+def test_a_transactions_first_statement_waiting_on_a_lock_ends_at_the_statement_timeout(configure, owner):
+    """A public page's first statement takes locks (its counts, an Idempotency-Key another request holds,
+    the booking's slot): it must be bounded like every other statement, not wait for the holder."""
+    configure(DB_STATEMENT_TIMEOUT_MS="300")
+    owner.run("BEGIN")
+    owner.run("SELECT pg_advisory_xact_lock(hashtextextended('first-statement-test', 0))")
+    release = threading.Timer(5, lambda: owner.run("ROLLBACK"))
+    release.start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(db.QueryTimeout), db.transaction(lock="first-statement-test"):
+            pass
+        elapsed = time.monotonic() - started
+    finally:
+        release.cancel()
+        owner.run("ROLLBACK")
+    assert elapsed < 2
