@@ -28,7 +28,7 @@ import itertools
 import json
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -157,31 +157,21 @@ def measure(client: Any, scenario: Scenario, *, runs: int = RUNS) -> dict[str, A
     for _ in range(WARM_UP):
         staff_booking(client, scenario)
     counter = fixtures.round_trips()
-    staff_trips: list[int] = []
-    for _ in range(COUNTED):
-        with counter.counting() as statements:
-            staff_booking(client, scenario)
-        staff_trips.append(len(statements))
-        staff_statements = list(statements)
+
+    def trips(request: Callable[[], Any], times: int) -> tuple[list[int], list[str]]:
+        """Round trips of each of ``times`` requests, and the statements of the last one."""
+        counts: list[int] = []
+        for _ in range(times):
+            with counter.counting() as statements:
+                request()
+            counts.append(len(statements))
+        return counts, list(statements)
+
+    staff_trips, staff_statements = trips(lambda: staff_booking(client, scenario), COUNTED)
     fixtures.clear_rate_limits()  # bookings per client address: 30 an hour
-    public_trips: list[int] = []
-    for _ in range(PUBLIC):
-        with counter.counting() as statements:
-            public_booking(client, scenario)
-        public_trips.append(len(statements))
-        public_statements = list(statements)
-    keyed_trips: list[int] = []
-    for _ in range(PUBLIC):
-        with counter.counting() as statements:
-            public_booking(client, scenario, key=str(uuid.uuid4()))
-        keyed_trips.append(len(statements))
-        keyed_statements = list(statements)
-    slots_trips: list[int] = []
-    for _ in range(PUBLIC):
-        with counter.counting() as statements:
-            public_slots(client, scenario)
-        slots_trips.append(len(statements))
-        slots_statements = list(statements)
+    public_trips, public_statements = trips(lambda: public_booking(client, scenario), PUBLIC)
+    keyed_trips, keyed_statements = trips(lambda: public_booking(client, scenario, key=str(uuid.uuid4())), PUBLIC)
+    slots_trips, slots_statements = trips(lambda: public_slots(client, scenario), PUBLIC)
 
     raw = db.open_connection()
     try:

@@ -231,9 +231,9 @@ def load(expired: int) -> tuple[dict[str, int], list[Business]]:
             "notifications": f"{cfg.retention_notifications_days + 1} days"}
     started = time.perf_counter()
     made = dict.fromkeys(counts, 0)
-    for n, business in enumerate(businesses):
+    for n, tenant in enumerate(businesses):
         half = {kind: count // 2 + (count % 2 if n == 0 else 0) for kind, count in counts.items()}
-        bid, uid, tag = business.business_id, business.user_id, f"b{n}-"
+        bid, uid, tag = tenant.business_id, tenant.user_id, f"b{n}-"
         with _owner(bid) as conn:
             def run(sql: str, kind: str | None, **params: Any) -> None:
                 conn.run(sql, **params)

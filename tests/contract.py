@@ -23,7 +23,7 @@ VIOLATIONS: list[str] = []
 
 
 class ContractViolation(AssertionError):
-    pass
+    """An answer the published document does not describe."""
 
 
 @dataclass(frozen=True)

@@ -4,31 +4,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from chalicelib.appointments.routes import PublicAppointment
-from chalicelib.business.routes import ContactAnswer
+from chalicelib.business.routes import ContactAnswer, PublicBusiness
 from chalicelib.core.answer import Answer, Timestamp
-from chalicelib.locations.routes import Opening
+from chalicelib.locations.routes import PublicLocation
 from chalicelib.services.routes import PublicService
-
-
-class PublicPolicy(Answer):
-    slot_interval_min: int
-    min_notice_min: int
-    max_advance_days: int
-    cancel_cutoff_min: int
-    reschedule_cutoff_min: int
-    auto_confirm: bool
-
-
-class PublicBusiness(Answer):
-    id: UUID
-    name: str
-    slug: str
-    time_zone: str
-    currency: str
-    locale: str
-    logo_key: str | None
-    contact: ContactAnswer
-    booking_policy: PublicPolicy
 
 
 class PublicStaff(Answer):
@@ -37,15 +16,6 @@ class PublicStaff(Answer):
     bio: str | None
     photo_key: str | None
     location_ids: list[UUID]
-
-
-class PublicLocation(Answer):
-    id: UUID
-    name: str
-    address: str | None
-    phone: str | None
-    time_zone: str
-    opening_hours: list[Opening] | None  # null: no limit
 
 
 class Profile(Answer):

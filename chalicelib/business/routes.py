@@ -73,18 +73,23 @@ class ContactAnswer(Answer):
     address: str | None
 
 
-class BookingPolicyAnswer(Answer):
+class PublicPolicy(Answer):
+    """The booking policy as a customer's page shows it."""
     slot_interval_min: int
     min_notice_min: int
     max_advance_days: int
     cancel_cutoff_min: int
     reschedule_cutoff_min: int
-    buffer_before_min: int
-    buffer_after_min: int
     auto_confirm: bool
 
 
-class Business(Answer):
+class BookingPolicyAnswer(PublicPolicy):
+    buffer_before_min: int
+    buffer_after_min: int
+
+
+class PublicBusiness(Answer):
+    """A business as its public page shows it."""
     id: UUID
     name: str
     slug: str
@@ -93,6 +98,10 @@ class Business(Answer):
     locale: str
     contact: ContactAnswer
     logo_key: str | None
+    booking_policy: PublicPolicy
+
+
+class Business(PublicBusiness):
     booking_policy: BookingPolicyAnswer
     plan: Literal["trial", "basic", "pro", "enterprise"]
     status: Literal["active", "suspended"]

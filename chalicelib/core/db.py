@@ -53,12 +53,12 @@ class Deadlocked(ServiceUnavailable):
     code, message = "deadlocked", "The request collided with another one; please try again."
 
 
-_SCOPE = """-- this transaction's tenant, user, background-job scope and statement timeout; and the acting
+_SCOPE = """-- this transaction's tenant, user and background-job scope; and the acting
 -- member's role now
 -- (an access token keeps the role it was issued with; a member removed or demoted since must not act);
 -- and, when asked, a lock that queues transactions working on the same thing (held until the end)
 SELECT set_config('app.business_id', :bid, true), set_config('app.user_id', :uid, true),
-       set_config('app.jobs', :jobs, true), set_config('statement_timeout', :timeout, true),
+       set_config('app.jobs', :jobs, true),
        (SELECT role FROM memberships
          WHERE business_id = NULLIF(:bid, '')::uuid AND user_id = NULLIF(:member, '')::uuid) AS member_role,
        CASE WHEN :lock <> '' THEN (SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))) END"""
@@ -68,13 +68,12 @@ SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))"""
 
 _SERVE = """-- a public page's transaction: its hits counted (``counted``, rolled back with the transaction);
 -- the active business behind the slug becomes the tenant (the slug's own row-level-security policy,
--- set first, lets this statement find it); the statement timeout; when asked, a key claimed in that
+-- set first, lets this statement find it); when asked, a key claimed in that
 -- tenant (``claimed``, read after the tenant is set) and then the lock (see _SCOPE)
 WITH {counting}{claiming}
 SELECT set_config('app.slug', :slug, true) AS slug,
        set_config('app.business_id', coalesce((SELECT CAST(id AS text) FROM businesses
                                                 WHERE slug = :slug AND status = 'active'), ''), true) AS business_id,
-       set_config('statement_timeout', :timeout, true) AS timeout,
        (SELECT json_agg(counted) FROM counted) AS counted,
        {claimed} AS claimed,
        CASE WHEN :lock <> '' THEN (SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))) END
@@ -210,7 +209,7 @@ class Tx:
     def scope(self, business_id: UUID | str | None, *, user_id: UUID | str | None = None, lock: str = "",
               jobs: bool = False) -> None:
         """Point row-level security at a tenant (and/or a user's own rows in every tenant) for the rest
-        of this transaction; also sets its statement timeout. All transaction-local, so nothing
+        of this transaction (its statement timeout is set with BEGIN). All transaction-local, so nothing
         outlives the transaction on a reused (or proxied) connection.
 
         Inside ``acting_for`` that tenant's transactions also check, in the same round trip, that
@@ -227,22 +226,20 @@ class Tx:
             and str(acting.business_id) == str(business_id) else None
         row = self._run(_SCOPE, {"bid": str(business_id or ""), "uid": str(user_id or ""),
                                  "jobs": "on" if jobs else "",
-                                 "timeout": f"{int(settings().db_statement_timeout_ms)}ms",
                                  "member": str(member.user_id) if member else "", "lock": lock})
         if member is not None:
-            member.check(row[0][4])
+            member.check(row[0][3])
         self.business_id = UUID(str(business_id)) if business_id else None
 
     def serve(self, page: Page, *, lock: str = "") -> None:
         """Scope this transaction to a public page (see ``Page``) in one round trip: its hits counted
         (refused: the check raises, and the transaction rolls them back), its business found and made
-        the tenant, the statement timeout set, its key claimed (taken: see ``Claim``), and ``lock``
+        the tenant, its key claimed (taken: see ``Claim``), and ``lock``
         taken (see ``scope``)."""
         claim = page.claim
         sql = _SERVE.format(counting=page.counting.cte, claiming=f", {claim.cte}" if claim else "",
                             claimed="EXISTS (SELECT FROM claimed)" if claim else "NULL")
-        row = self.one(sql, slug=page.slug, lock=lock, timeout=f"{int(settings().db_statement_timeout_ms)}ms",
-                       **page.counting.params, **(claim.params if claim else {}))
+        row = self.one(sql, slug=page.slug, lock=lock, **page.counting.params, **(claim.params if claim else {}))
         assert row is not None  # a SELECT without FROM always answers one row
         self.business_id = UUID(row["business_id"]) if row["business_id"] else None
         page.counting.check(row["counted"] or [])

@@ -59,13 +59,17 @@ class Opening(Answer):
     closes: str
 
 
-class Location(Answer):
+class PublicLocation(Answer):
+    """A location as a customer sees it."""
     id: UUID
     name: str
     address: str | None
     phone: str | None
     time_zone: str
     opening_hours: list[Opening] | None  # null: no limit
+
+
+class Location(PublicLocation):
     archived: bool
     archived_at: Timestamp | None
     version: int

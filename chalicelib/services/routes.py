@@ -98,22 +98,13 @@ class PublicService(Answer):
     staff: list[Performer]
 
 
-class Service(Answer):
-    id: UUID
-    name: str
-    description: str | None
-    category: str | None
-    color: str | None
-    duration_min: int
-    price: Money
+class Service(PublicService):
+    """A service as the business sees it: what customers see, and how it is run."""
     buffer_before_min: int | None  # null: the business's default
     buffer_after_min: int | None
-    capacity: int
     active: bool
     bookable_online: bool
-    requires_confirmation: bool
     intake_form_id: UUID | None
-    staff: list[Performer]
     archived: bool
     archived_at: Timestamp | None
     version: int

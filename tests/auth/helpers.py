@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 from typing import Any
 
@@ -68,3 +69,33 @@ def assert_rate_limited(response: Any) -> int:
     assert value.isdigit(), value
     assert error["details"] == {"retry_after": int(value)}
     return int(value)
+
+
+def parallel_wrong_passwords(email: str, attempts: int, **login: Any) -> list[str]:
+    """The outcomes ("401", "429") of ``attempts`` wrong-password log-ins for ``email`` started at
+    once, each from an address of its own (one Lambda each in production). They call the service the
+    route calls: the test client swaps ``os.environ`` per request and is not thread-safe."""
+    from chalicelib.auth import service
+    from chalicelib.core import db
+    from chalicelib.core.errors import RateLimited
+
+    start = threading.Barrier(attempts)
+    outcomes: list[str] = []
+
+    def guess(n: int) -> None:
+        start.wait()
+        try:
+            service.login(email, WRONG, client_ip=f"198.51.100.{n}", **login)
+        except service.InvalidCredentials:
+            outcomes.append("401")
+        except RateLimited:
+            outcomes.append("429")
+        finally:
+            db.reset_connection()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes

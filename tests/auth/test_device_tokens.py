@@ -5,13 +5,12 @@ strangers guessing an owner's password lock out strangers (every client without 
 the owner on the devices they already use; and a forged, foreign or stale token is no token at all."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from chalicelib.auth import service
 from tests.api import body, call, from_address, login, signup, unique_address
-from tests.auth.helpers import RESET_SUBJECT, WRONG, assert_rate_limited, email_hash, token_in
+from tests.auth.helpers import (RESET_SUBJECT, WRONG, assert_rate_limited, email_hash,
+                                parallel_wrong_passwords, token_in)
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -137,33 +136,10 @@ def test_a_user_keeps_the_devices_of_their_latest_20_logins(client, owner_db):
 
 
 def test_parallel_guesses_with_one_device_token_cannot_get_past_its_limit(client):
-    """Concurrent attempts (one Lambda each in production); the threads call the service the route
-    calls (the test client is not thread-safe)."""
-    from chalicelib.core import db
-    from chalicelib.core.errors import RateLimited
-
     owner = signup(client)
     device_token = device_token_of(client, owner)
-    attempts = DEVICE_LIMIT + 3
-    start = threading.Barrier(attempts)
-    outcomes: list[str] = []
 
-    def guess(n: int) -> None:
-        start.wait()
-        try:
-            service.login(owner.email, WRONG, client_ip=f"198.51.100.{n}", device_token=device_token)
-        except service.InvalidCredentials:
-            outcomes.append("401")
-        except RateLimited:
-            outcomes.append("429")
-        finally:
-            db.reset_connection()
-
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = parallel_wrong_passwords(owner.email, DEVICE_LIMIT + 3, device_token=device_token)
 
     assert sorted(outcomes) == ["401"] * DEVICE_LIMIT + ["429"] * 3
 

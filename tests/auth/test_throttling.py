@@ -9,10 +9,8 @@ of the run.
 """
 from __future__ import annotations
 
-import threading
-
 from tests.api import from_address, login, signup, unique_address, unique_email
-from tests.auth.helpers import WRONG, assert_rate_limited, email_hash
+from tests.auth.helpers import WRONG, assert_rate_limited, email_hash, parallel_wrong_passwords
 
 
 def record_failures(owner_db, *, email: str | None = None, ip: str | None = None, count: int = 5,
@@ -123,34 +121,9 @@ def test_refused_attempts_are_not_counted_as_failures(client, owner_db):
 
 
 def test_parallel_guesses_cannot_get_past_the_limit(client, owner_db):
-    """Concurrent attempts (one Lambda each in production). The test client swaps ``os.environ``
-    per request and is not thread-safe, so the threads call the service the route calls."""
-    from chalicelib.auth import service
-    from chalicelib.core.errors import RateLimited
-
     owner = signup(client)
-    attempts = 8
-    start = threading.Barrier(attempts)
-    outcomes: list[str] = []
 
-    def guess(n: int) -> None:
-        from chalicelib.core import db
-
-        start.wait()
-        try:
-            service.login(owner.email, WRONG, client_ip=f"198.51.100.{n}")
-        except service.InvalidCredentials:
-            outcomes.append("401")
-        except RateLimited:
-            outcomes.append("429")
-        finally:
-            db.reset_connection()
-
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = parallel_wrong_passwords(owner.email, 8)
 
     assert sorted(outcomes) == ["401"] * 5 + ["429"] * 3
     assert owner_db.value("SELECT count(*) FROM login_failures WHERE email_hash = :h",

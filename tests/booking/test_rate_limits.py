@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import closing
-from datetime import datetime
 
 import pytest
 

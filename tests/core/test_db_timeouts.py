@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -50,14 +51,20 @@ class _Silent:
 
 
 class _Proxy:
-    """Forwards 127.0.0.1:port to the embedded server's socket until ``freeze()``; from then on it still
-    accepts connections but passes nothing either way (for at most ``_GIVE_UP_S``)."""
+    """Forwards 127.0.0.1:port to the test database (the embedded server's socket, or the server
+    DATABASE_URL names) until ``freeze()``; from then on it still accepts connections but passes nothing
+    either way (for at most ``_GIVE_UP_S``). ``url`` is the test database's, through the proxy."""
 
-    def __init__(self, target: str) -> None:
-        self.target = target
+    def __init__(self, database_url: str) -> None:
+        target = db.connect_params(database_url)
+        self.target: str | tuple[str, int] = target.get("unix_sock") or (target["host"], target["port"])
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(0.1)
         self.port = self.listener.getsockname()[1]
+        parts = urlsplit(database_url)
+        credentials = parts.netloc.rpartition("@")[0]
+        query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in ("host", "port")])
+        self.url = urlunsplit((parts.scheme, f"{credentials}@127.0.0.1:{self.port}", parts.path, query, ""))
         self._frozen_until = 0.0
         self._stop = threading.Event()
         self._sockets: list[socket.socket] = [self.listener]
@@ -78,7 +85,7 @@ class _Proxy:
                 client = self.listener.accept()[0]
             except OSError:  # the wait timed out, or the listener was closed
                 continue
-            server = socket.socket(socket.AF_UNIX)
+            server = socket.socket(socket.AF_UNIX if isinstance(self.target, str) else socket.AF_INET)
             server.connect(self.target)
             self._sockets += [client, server]
             threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
@@ -117,9 +124,7 @@ def silent_server() -> Iterator[_Silent]:
 
 @pytest.fixture
 def proxy() -> Iterator[_Proxy]:
-    if not settings().embedded_db:
-        pytest.skip("forwards to the embedded server's socket")
-    proxied = _Proxy(db.connect_params(embedded_pg.app_url())["unix_sock"])
+    proxied = _Proxy(settings().database_url or embedded_pg.app_url())
     yield proxied
     proxied.close()
 
@@ -152,8 +157,7 @@ def test_a_server_that_accepts_and_never_answers_gives_503_within_the_connect_ti
 
 def test_a_kept_connection_gone_silent_gives_503_within_the_socket_and_connect_timeouts(client, configure,
                                                                                         proxy):
-    configure(DATABASE_URL=f"postgresql://{embedded_pg.APP_ROLE}@127.0.0.1:{proxy.port}/{settings().db_name}",
-              DB_SOCKET_TIMEOUT_S="1", DB_CONNECT_TIMEOUT_S="1")
+    configure(DATABASE_URL=proxy.url, DB_SOCKET_TIMEOUT_S="1", DB_CONNECT_TIMEOUT_S="1")
     assert client.http.get("/system/health").status_code == 200  # the container's connection, kept
 
     proxy.freeze()
@@ -168,8 +172,7 @@ def test_a_kept_connection_gone_silent_gives_503_within_the_socket_and_connect_t
 
 
 def test_when_one_kept_connection_has_gone_silent_the_others_are_not_waited_on_in_turn(configure, proxy):
-    configure(DATABASE_URL=f"postgresql://{embedded_pg.APP_ROLE}@127.0.0.1:{proxy.port}/{settings().db_name}",
-              DB_SOCKET_TIMEOUT_S="1", DB_CONNECT_TIMEOUT_S="1")
+    configure(DATABASE_URL=proxy.url, DB_SOCKET_TIMEOUT_S="1", DB_CONNECT_TIMEOUT_S="1")
     all_open = threading.Barrier(3)
 
     def hold() -> None:

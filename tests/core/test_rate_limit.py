@@ -107,7 +107,7 @@ def _page(*limits_and_keys: tuple[Limit, str]) -> db.Page:
 
 
 class Failed(Exception):
-    pass
+    """Work that fails after its counts were taken."""
 
 
 def test_hits_counted_inside_a_transaction_count_only_when_it_commits():

@@ -19,7 +19,6 @@ from pg8000.exceptions import DatabaseError, InterfaceError
 from chalicelib.core import db, embedded_pg
 from chalicelib.core.settings import settings
 from chalicelib.integrations import aws
-from chalicelib.integrations import secrets as secret_store
 from tests.api import body, login, new_business
 
 _OLD_KEY = "leaked-key-" + "x" * 40
