@@ -205,8 +205,13 @@ class BudgetSpent(RateLimited):
     """The business's online bookings of the last hour are at its budget: refused at the insert, the
     booking's last step, so its own counts rolled back with it; the caller counts the attempt again."""
 
+    # Named in the details, so the booking page can say the business is full for now rather than that
+    # the customer tried too often.
+    LIMIT = "online_bookings_per_business"
+
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(retry_after_s, "This business takes no more online bookings for now; please try again later.")
+        self.details["limit"] = self.LIMIT
 
 
 class TooManyPending(Conflict):

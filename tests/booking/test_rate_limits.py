@@ -130,6 +130,7 @@ def test_attempts_at_a_business_whose_budget_is_spent_still_count_against_their_
     assert all(a.status_code == 429 for a in answers)
     budget, limit = answers[:per], answers[per:]
     assert all(error_of(a, 429, "rate_limited")["message"].startswith("This business") for a in budget)
+    assert all(body(a)["error"]["details"]["limit"] == "online_bookings_per_business" for a in budget)
     assert all(not error_of(a, 429, "rate_limited")["message"].startswith("This business") for a in limit)
     assert hits(rate_limit.bucket(rate_limit.BOOKINGS_PER_ADDRESS, rate_limit.limit_key(sender))) == per
 

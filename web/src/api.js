@@ -66,10 +66,15 @@ export function parseRetryAfter(value, nowMs = Date.now()) {
 }
 
 export function waitMessage(seconds) {
-  if (seconds == null) return "Too many attempts. Please wait a moment and try again.";
+  return `Too many attempts. ${retryWords(seconds)}`;
+}
+
+/** "Try again in 40 seconds." from a Retry-After (null: not said). */
+export function retryWords(seconds) {
+  if (seconds == null) return "Please wait a moment and try again.";
   const unit = seconds === 1 ? "second" : "seconds";
   const minutes = seconds > 90 ? ` (about ${Math.round(seconds / 60)} minutes)` : "";
-  return `Too many attempts. Try again in ${seconds} ${unit}${minutes}.`;
+  return `Try again in ${seconds} ${unit}${minutes}.`;
 }
 
 function hasOurErrorShape(body) {

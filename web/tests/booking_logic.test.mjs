@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { bookableServices, performersOf } from "../src/calendar_data.js";
-import { manageHref } from "../src/pages/book.js";
+import { bookingRefusedForNow, manageHref } from "../src/pages/book.js";
 import { policyWords } from "../src/pages/customer.js";
 import { formatMoney } from "../src/format.js";
 import { createKeyKeeper, unsettled } from "../src/idempotency.js";
@@ -152,5 +152,15 @@ describe("booking page words", () => {
 
   it("links to the manage page on this site, the token escaped", () => {
     assert.equal(manageHref({ manage_token: "b1.x/y+z" }), "/manage-booking?token=b1.x%2Fy%2Bz");
+  });
+});
+
+describe("a booking refused for now", () => {
+  it("says the business is full when its online budget is spent, and that the device tried too often otherwise", () => {
+    const full = { kind: "rate_limited", retryAfter: 600, details: { retry_after: 600, limit: "online_bookings_per_business" } };
+    assert.equal(bookingRefusedForNow(full, "Demo Salon"),
+      "Demo Salon isn't taking more online bookings right now. Try again in 600 seconds (about 10 minutes).");
+    assert.equal(bookingRefusedForNow({ kind: "rate_limited", retryAfter: 40, details: { retry_after: 40 } }, "Demo Salon"),
+      "Too many attempts. Try again in 40 seconds.");
   });
 });

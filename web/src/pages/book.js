@@ -2,7 +2,7 @@
 // (optionally) who and where, then a free time (two weeks at a time, in the business's zone), then
 // their details and consent: POST /public/{slug}/bookings with an Idempotency-Key. No token is ever
 // sent or refreshed here, and no error sends anyone to a log-in page.
-import { waitMessage } from "../api.js";
+import { retryWords, waitMessage } from "../api.js";
 import { h, icon, ICONS } from "../dom.js";
 import { field, formAlert, onSubmit, setAlert, setFieldError } from "../forms.js";
 import { formatMinutes, formatMoney } from "../format.js";
@@ -226,7 +226,7 @@ function bookingFlow(ctx, profile, locale, finish) {
       }
       if (err.kind === "rate_limited") {
         coolUntil = Date.now() + (err.retryAfter || 30) * 1000;
-        setAlert(alert, waitMessage(err.retryAfter));
+        setAlert(alert, bookingRefusedForNow(err, business.name));
         return;
       }
       throw err;
@@ -245,6 +245,15 @@ function bookingFlow(ctx, profile, locale, finish) {
 }
 
 /** After booking: confirmed or waiting for the business, and the link to manage it. */
+/** Why a booking was refused for now (429): the business is taking no more online bookings this hour
+ * (its budget, not the customer's doing), or this device tried too often. */
+export function bookingRefusedForNow(err, businessName) {
+  if (err.details && err.details.limit === "online_bookings_per_business") {
+    return `${businessName} isn't taking more online bookings right now. ${retryWords(err.retryAfter)}`;
+  }
+  return waitMessage(err.retryAfter);
+}
+
 export function manageHref(answer) {
   return `/manage-booking?token=${encodeURIComponent(answer.manage_token)}`;
 }
