@@ -1,0 +1,34 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+import { ToastProvider } from "../components/ui/toast";
+import { ApiError, type Api } from "../lib/api-client";
+import { ApiProvider } from "../lib/api-context";
+import { LocaleProvider } from "../lib/i18n";
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // The client already retried a read that could not reach the server; an answer (a 404, a
+        // 403) will not change by asking again.
+        retry: (count, error) => count < 1 && !(error instanceof ApiError),
+        refetchOnWindowFocus: true,
+        staleTime: 15_000,
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+export function AppProvider({ api, children, queryClient }: { api: Api; children: ReactNode; queryClient?: QueryClient }) {
+  const [client] = useState(() => queryClient ?? createQueryClient());
+  return (
+    <ApiProvider api={api}>
+      <QueryClientProvider client={client}>
+        <LocaleProvider>
+          <ToastProvider>{children}</ToastProvider>
+        </LocaleProvider>
+      </QueryClientProvider>
+    </ApiProvider>
+  );
+}

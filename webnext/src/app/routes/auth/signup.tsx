@@ -1,0 +1,4 @@
+// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+export default function Route() {
+  return <p>signup</p>;
+}

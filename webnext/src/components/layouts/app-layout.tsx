@@ -1,0 +1,106 @@
+import { Suspense, useState } from "react";
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { useApi } from "../../lib/api-context";
+import { roleAtLeast } from "../../lib/format";
+import { useMe } from "../../lib/session";
+import { Alert } from "../ui/alert";
+import { Loading } from "../ui/spinner";
+import { useToast } from "../ui/toast";
+import { Brand } from "./brand";
+
+const ROLE_LABEL = { owner: "Owner", admin: "Admin", staff: "Staff" } as const;
+
+/** The signed-in app: top bar with the business and the main sections, then the page. */
+export function AppLayout() {
+  const api = useApi();
+  const location = useLocation();
+  if (!api.isLoggedIn()) {
+    const next = location.pathname + location.search;
+    return <Navigate to={`/login${next === "/" ? "" : `?next=${encodeURIComponent(next)}`}`} replace />;
+  }
+  return <SignedIn />;
+}
+
+function SignedIn() {
+  const api = useApi();
+  const me = useMe();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [menuOpen, setMenuOpen] = useState(false);
+  if (me.isPending) return <Loading />;
+  if (me.isError) {
+    return (
+      <main className="app-main">
+        <Alert tone="error" title="We couldn't load your account.">{me.error.message}</Alert>
+      </main>
+    );
+  }
+  const { user, business, role, plan } = me.data;
+  const admin = roleAtLeast(role, "admin");
+  const initials = (user.name || user.email).split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
+  const logout = async () => {
+    await api.logout();
+    queryClient.clear();
+    navigate("/login", { replace: true });
+    toast("You have been logged out.", "info");
+  };
+  const links: [string, string][] = [
+    ["/", "Dashboard"],
+    ["/calendar", "Calendar"],
+    ["/customers", "Customers"],
+    ...(admin
+      ? ([
+          ["/services", "Services"],
+          ["/staff", "Staff"],
+          ["/locations", "Locations"],
+        ] as [string, string][])
+      : []),
+    ["/settings", "Settings"],
+  ];
+  return (
+    <div className="app-layout">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Brand />
+          <span className="topbar-business" title={business.name}>
+            {business.name}
+          </span>
+          <button type="button" className="btn btn-ghost btn-sm nav-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+            Menu
+          </button>
+          <nav id="main-nav" className={`nav${menuOpen ? " nav-open" : ""}`} aria-label="Main" onClick={() => setMenuOpen(false)}>
+            {links.map(([to, label]) => (
+              <NavLink key={to} to={to} end={to === "/"} className="nav-link">
+                <span>{label}</span>
+              </NavLink>
+            ))}
+          </nav>
+          <div className="topbar-user">
+            <span className="avatar" aria-hidden="true">
+              {initials}
+            </span>
+            <span className="user-meta">
+              <span className="user-name">{user.name || user.email}</span>
+              <span className="user-role">
+                {ROLE_LABEL[role]} · {plan}
+              </span>
+            </span>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => void logout()}>
+              Log out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+// Calendar dates and clock times in a named zone. Dates are "YYYY-MM-DD" strings (a day on the wall
+// calendar, no zone); instants are ISO strings or Dates. Zone arithmetic is date-fns-tz's; words come
+// from Intl in the reader's language, with one time format everywhere (the locale's own).
+import { addDays as addCalendarDays, differenceInCalendarDays, format, parseISO, startOfWeek } from "date-fns";
+import { formatInTimeZone, fromZonedTime } from "date-fns-tz";
+
+export type Instant = string | number | Date;
+
+const toDate = (instant: Instant): Date => (instant instanceof Date ? instant : new Date(instant));
+
+/** The wall-calendar date of `instant` in `timeZone`. */
+export function localDate(instant: Instant, timeZone: string): string {
+  return formatInTimeZone(toDate(instant), timeZone, "yyyy-MM-dd");
+}
+
+/** Minutes since local midnight of `instant` in `timeZone`. */
+export function localMinutes(instant: Instant, timeZone: string): number {
+  const [h, m] = formatInTimeZone(toDate(instant), timeZone, "HH:mm").split(":").map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/** The instant at `minutes` past midnight of `date` on `timeZone`'s wall clock (DST gaps move forward). */
+export function zonedTimeToInstant(date: string, minutes: number, timeZone: string): Date {
+  const hh = String(Math.floor(minutes / 60)).padStart(2, "0");
+  const mm = String(minutes % 60).padStart(2, "0");
+  return fromZonedTime(`${date}T${hh}:${mm}:00`, timeZone);
+}
+
+/** [start, end) of `date` in `timeZone`, as instants (23 or 25 hours long on DST days). */
+export function dayBounds(date: string, timeZone: string): [Date, Date] {
+  return [zonedTimeToInstant(date, 0, timeZone), zonedTimeToInstant(addDays(date, 1), 0, timeZone)];
+}
+
+export function todayIn(timeZone: string, now: number = Date.now()): string {
+  return localDate(now, timeZone);
+}
+
+export function addDays(date: string, days: number): string {
+  return format(addCalendarDays(parseISO(date), days), "yyyy-MM-dd");
+}
+
+export function daysBetween(from: string, to: string): number {
+  return differenceInCalendarDays(parseISO(to), parseISO(from));
+}
+
+/** Monday (or `weekStartsOn`) of the week holding `date`. */
+export function weekStart(date: string, weekStartsOn: 0 | 1 = 1): string {
+  return format(startOfWeek(parseISO(date), { weekStartsOn }), "yyyy-MM-dd");
+}
+
+/** Is this an IANA zone the runtime knows? */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The browser's own zone (UTC when it says none). */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat(locale, options);
+  } catch {
+    return new Intl.DateTimeFormat("en", options);
+  }
+}
+
+const TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit" };
+
+/** The one way a clock time is written: "09:30" (or "09:30 AM" where the language says so). */
+export function formatTime(instant: Instant, timeZone: string, locale: string): string {
+  return dateFormat(locale, { ...TIME, timeZone }).format(toDate(instant));
+}
+
+/** "09:30–10:15" in the language's own way. */
+export function formatTimeRange(start: Instant, end: Instant, timeZone: string, locale: string): string {
+  const fmt = dateFormat(locale, { ...TIME, timeZone });
+  const [from, until] = [toDate(start), toDate(end)];
+  return until >= from ? fmt.formatRange(from, until) : `${fmt.format(from)}–${fmt.format(until)}`;
+}
+
+/** A calendar date in words: formatDay("2027-03-28", "en-GB") → "Sunday 28 March 2027". */
+export function formatDay(
+  date: string,
+  locale: string,
+  options: Intl.DateTimeFormatOptions = { weekday: "long", day: "numeric", month: "long", year: "numeric" },
+): string {
+  return dateFormat(locale, { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+}
+
+/** "Sun 28 Mar, 09:30" of an instant in a zone. */
+export function formatDateTime(instant: Instant, timeZone: string, locale: string, options: Intl.DateTimeFormatOptions = {}): string {
+  return dateFormat(locale, { weekday: "short", day: "numeric", month: "short", ...TIME, timeZone, ...options }).format(toDate(instant));
+}
+
+/** "London time" for Europe/London: shorter than the zone's id, and readable. */
+export function zoneName(timeZone: string): string {
+  const city = (timeZone.split("/").pop() ?? "").replace(/_/g, " ");
+  return timeZone === "UTC" || !city ? "UTC" : `${city}`;
+}
+
+/** "GMT+1"-style short label of `timeZone` at `instant`, to label times with their zone. */
+export function zoneAbbreviation(timeZone: string, instant: Instant, locale: string): string {
+  const parts = dateFormat(locale, { timeZone, timeZoneName: "short" }).formatToParts(toDate(instant));
+  return parts.find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+}

@@ -1,0 +1,18 @@
+/// <reference types="vitest/config" />
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// One build serves every stage: the API's address is read at run time from /config.json.
+export default defineConfig({
+  plugins: [react()],
+  server: { host: "127.0.0.1", port: 5173, strictPort: true },
+  preview: { host: "127.0.0.1", port: 5173, strictPort: true },
+  build: { target: "es2022", sourcemap: true, chunkSizeWarningLimit: 600 },
+  test: {
+    environment: "jsdom",
+    globals: true,
+    setupFiles: ["./src/testing/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
+    css: false,
+  },
+});
