@@ -19,7 +19,7 @@ loadConfig()
     });
     root.render(
       <StrictMode>
-        <App api={api} />
+        <App api={api} config={config} />
       </StrictMode>,
     );
   })

@@ -1,11 +1,12 @@
 import { RouterProvider } from "react-router";
 import type { Api } from "../lib/api-client";
+import type { AppConfig } from "../lib/config";
 import { AppProvider } from "./provider";
 import { createAppRouter } from "./router";
 
-export function App({ api }: { api: Api }) {
+export function App({ api, config }: { api: Api; config: AppConfig }) {
   return (
-    <AppProvider api={api}>
+    <AppProvider api={api} config={config}>
       <RouterProvider router={createAppRouter()} />
     </AppProvider>
   );

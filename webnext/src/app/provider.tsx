@@ -3,6 +3,7 @@ import { useState, type ReactNode } from "react";
 import { ToastProvider } from "../components/ui/toast";
 import { ApiError, type Api } from "../lib/api-client";
 import { ApiProvider } from "../lib/api-context";
+import { ConfigProvider, type AppConfig } from "../lib/config";
 import { LocaleProvider } from "../lib/i18n";
 
 export function createQueryClient(): QueryClient {
@@ -20,15 +21,19 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-export function AppProvider({ api, children, queryClient }: { api: Api; children: ReactNode; queryClient?: QueryClient }) {
+const NO_CONFIG: AppConfig = { apiBaseUrl: "", mediaBaseUrl: "" };
+
+export function AppProvider({ api, config = NO_CONFIG, children, queryClient }: { api: Api; config?: AppConfig; children: ReactNode; queryClient?: QueryClient }) {
   const [client] = useState(() => queryClient ?? createQueryClient());
   return (
-    <ApiProvider api={api}>
-      <QueryClientProvider client={client}>
-        <LocaleProvider>
-          <ToastProvider>{children}</ToastProvider>
-        </LocaleProvider>
-      </QueryClientProvider>
-    </ApiProvider>
+    <ConfigProvider config={config}>
+      <ApiProvider api={api}>
+        <QueryClientProvider client={client}>
+          <LocaleProvider>
+            <ToastProvider>{children}</ToastProvider>
+          </LocaleProvider>
+        </QueryClientProvider>
+      </ApiProvider>
+    </ConfigProvider>
   );
 }

@@ -27,7 +27,7 @@ export function renderScreen(
     { initialEntries: [path] },
   );
   const ui = (
-    <AppProvider api={fake.api} queryClient={queryClient}>
+    <AppProvider api={fake.api} queryClient={queryClient} config={{ apiBaseUrl: "http://api.test", mediaBaseUrl: "http://media.test" }}>
       {locale ? (
         <LocaleProvider initial={locale}>
           <RouterProvider router={router} />
