@@ -7,7 +7,8 @@ export default defineConfig({
   plugins: [react()],
   server: { host: "127.0.0.1", port: 5173, strictPort: true },
   preview: { host: "127.0.0.1", port: 5173, strictPort: true },
-  build: { target: "es2022", sourcemap: true, chunkSizeWarningLimit: 600 },
+  // The manifest lets bench/web_bundle.py follow what each screen loads.
+  build: { target: "es2022", sourcemap: true, manifest: true, chunkSizeWarningLimit: 600 },
   test: {
     environment: "jsdom",
     globals: true,

@@ -1,0 +1,49 @@
+// The journeys in Chromium against the real stack: the API (`chalice local`) on the embedded
+// PostgreSQL, and the built app (`vite preview`). Debian's chromium is used through
+// executablePath: Playwright's own browser download needs the internet.
+import { defineConfig } from "@playwright/test";
+import { E2E } from "./tests/e2e/ports";
+
+// The API's data lives apart from `make run`'s (.local), and starts empty each run.
+export const STACK_DIR = `${process.cwd()}/test-results/stack`;
+const STACK = `LOCAL_DIR=${STACK_DIR} AWS_ENDPOINT_URL=http://127.0.0.1:${E2E.aws} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/artifacts",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E.web}`,
+    screenshot: "only-on-failure",
+    trace: "off",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: [
+    {
+      command: `cd .. && ${STACK} .venv/bin/moto_server -H 127.0.0.1 -p ${E2E.aws}`,
+      url: `http://127.0.0.1:${E2E.aws}/moto-api/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: `rm -rf ${STACK_DIR} && cd .. && ${STACK} .venv/bin/python -m chalicelib.core.migrations && ${STACK} .venv/bin/python -m chalicelib.system.local_bucket && ${STACK} .venv/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port ${E2E.api}`,
+      url: `http://127.0.0.1:${E2E.api}/system/version`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+    },
+    {
+      command: `npx vite preview --host 127.0.0.1 --port ${E2E.web} --strictPort`,
+      url: `http://127.0.0.1:${E2E.web}/config.json`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});
