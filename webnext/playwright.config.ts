@@ -2,14 +2,14 @@
 // PostgreSQL, and the built app (`vite preview`). Debian's chromium is used through
 // executablePath: Playwright's own browser download needs the internet.
 import { defineConfig } from "@playwright/test";
-import { E2E } from "./tests/e2e/ports";
+import { E2E } from "./e2e/ports";
 
 // The API's data lives apart from `make run`'s (.local), and starts empty each run.
 export const STACK_DIR = `${process.cwd()}/test-results/stack`;
 const STACK = `LOCAL_DIR=${STACK_DIR} AWS_ENDPOINT_URL=http://127.0.0.1:${E2E.aws} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1`;
 
 export default defineConfig({
-  testDir: "tests/e2e",
+  testDir: "e2e",
   outputDir: "test-results/artifacts",
   fullyParallel: false,
   workers: 1,

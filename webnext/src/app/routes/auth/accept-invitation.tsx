@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { AcceptInvitation } from "../../../features/auth/components/accept-invitation";
+
 export default function Route() {
-  return <p>accept-invitation</p>;
+  return <AcceptInvitation />;
 }

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { ForgotPassword } from "../../../features/auth/components/forgot-password";
+
 export default function Route() {
-  return <p>forgot-password</p>;
+  return <ForgotPassword />;
 }

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { LoginForm } from "../../../features/auth/components/login-form";
+
 export default function Route() {
-  return <p>login</p>;
+  return <LoginForm />;
 }

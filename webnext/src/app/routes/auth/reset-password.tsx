@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { ResetPassword } from "../../../features/auth/components/reset-password";
+
 export default function Route() {
-  return <p>reset-password</p>;
+  return <ResetPassword />;
 }

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { SignupForm } from "../../../features/auth/components/signup-form";
+
 export default function Route() {
-  return <p>signup</p>;
+  return <SignupForm />;
 }

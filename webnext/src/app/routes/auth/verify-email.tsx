@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { VerifyEmail } from "../../../features/auth/components/verify-email";
+
 export default function Route() {
-  return <p>verify-email</p>;
+  return <VerifyEmail />;
 }

@@ -17,3 +17,26 @@ export function useLocations({ includeArchived = false }: { includeArchived?: bo
       allPages((cursor) => unwrap(api.client.GET("/locations", { params: { query: { limit: 200, cursor, include_archived: includeArchived } } }))),
   });
 }
+
+export const locationKey = (locationId: string) => ["locations", "detail", locationId] as const;
+
+/** One location, archived or not. */
+export function useLocationDetail(locationId: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: locationKey(locationId),
+    queryFn: () => unwrap(api.client.GET("/locations/{location_id}", { params: { path: { location_id: locationId } } })),
+  });
+}
+
+/** The writes of locations; callers invalidate ["locations"] once their change is done. */
+export function useLocationWrites() {
+  const api = useApi();
+  return {
+    create: (body: Schemas["NewLocation"]) => unwrap(api.client.POST("/locations", { body })),
+    update: (locationId: string, body: Schemas["LocationUpdate"]) =>
+      unwrap(api.client.PATCH("/locations/{location_id}", { params: { path: { location_id: locationId } }, body })),
+    archive: (locationId: string) =>
+      unwrap(api.client.DELETE("/locations/{location_id}", { params: { path: { location_id: locationId } } })),
+  };
+}

@@ -1,0 +1,25 @@
+import { NavLink } from "react-router";
+import { roleAtLeast } from "../../lib/format";
+import { useMe } from "../../lib/session";
+
+/**
+ * The settings area's pages as tabs above each of them (the top bar has one "Settings" link). Team
+ * is for admins and owners, who are the only ones who can manage logins.
+ */
+export function SettingsTabs() {
+  const me = useMe();
+  const tabs: [string, string][] = [
+    ["/settings", "Business"],
+    ["/settings/notifications", "Notifications"],
+    ...(roleAtLeast(me.data?.role, "admin") ? ([["/team", "Team"]] as [string, string][]) : []),
+  ];
+  return (
+    <nav className="subnav" aria-label="Settings">
+      {tabs.map(([to, label]) => (
+        <NavLink key={to} to={to} end className="subnav-link">
+          {label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
