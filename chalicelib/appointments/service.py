@@ -40,6 +40,9 @@ from chalicelib.staff import service as staff
 T = TypeVar("T")
 
 ACTIVE = ("pending", "confirmed")
+# Whether it happened can only be said once it has begun: a future appointment marked completed or a
+# no-show would record, and announce to the pipeline, something that has not happened.
+AFTER_START = ("complete", "no_show")
 # action -> (the statuses it may start from, the status it leads to, the outbox topic)
 TRANSITIONS = {
     "confirm": (("pending",), "confirmed", "appointment.confirmed"),
@@ -222,6 +225,10 @@ class TooManyPending(Conflict):
 class InvalidTransition(Conflict):
     code, message = "invalid_transition", "The appointment's status does not allow this."
 
+
+
+class NotStarted(Conflict):
+    code = "not_started"
 
 
 class CutoffPassed(Conflict):
@@ -602,11 +609,24 @@ def _cutoff(row: dict[str, Any], policy_minutes: int) -> None:
         raise CutoffPassed(details={"cutoff_min": policy_minutes})
 
 
+def _refuse_before_start(tx: Tx, row: dict[str, Any], action: str) -> None:
+    if datetime.now(timezone.utc) >= row["start_at"]:
+        return
+    found = locations.get(tx, row["location_id"])
+    zone = found["time_zone"] if found else "UTC"
+    local = row["start_at"].astimezone(ZoneInfo(zone))
+    what = "completed" if action == "complete" else "marked a no-show"
+    raise NotStarted(f"This appointment starts on {local:%Y-%m-%d} at {local:%H:%M} ({zone}); it can be {what} "
+                     "once it has started.", details={"start_at": _iso(row["start_at"]), "action": action})
+
+
 def _transition(tx: Tx, business_id: UUID, row: dict[str, Any], action: str, *, actor: Actor,
                 reason: str | None = None, cancelled_by: str | None = None) -> dict[str, Any]:
     allowed, status, topic = TRANSITIONS[action]
     if row["status"] not in allowed:
         raise InvalidTransition(details={"status": row["status"], "action": action})
+    if action in AFTER_START:
+        _refuse_before_start(tx, row, action)
     after = tx.one(_SET_STATUS, id=row["id"], status=status, reason=reason, cancelled_by=cancelled_by)
     assert after is not None
     _record(tx, business_id, row, after, action=action, actor=actor)

@@ -115,3 +115,12 @@ def outbox_topics(business_id: str, appointment_id: str) -> list[str]:
     found = rows(business_id, "SELECT topic FROM outbox WHERE aggregate_id = CAST(:id AS uuid) ORDER BY created_at",
                  id=appointment_id)
     return [r["topic"] for r in found]
+
+
+def started(cal: Calendar, appointment_id: str, *, days: int = 8) -> None:
+    """Move a booked appointment ``days`` back (into the past: it has started), as time passing would;
+    the API books only times to come, and refuses to complete or no-show one that has not begun."""
+    rows(cal.business_id, "UPDATE appointments SET start_at = start_at - make_interval(days => :d), "
+         "end_at = end_at - make_interval(days => :d), occupied = tstzrange(lower(occupied) - make_interval(days => :d), "
+         "upper(occupied) - make_interval(days => :d)) WHERE id = CAST(:id AS uuid) RETURNING id",
+         d=days, id=appointment_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api import add_member, body, call, new_business
-from tests.appointments.helpers import add_staff, appointment_rows, book, booked, calendar
+from tests.appointments.helpers import add_staff, appointment_rows, book, booked, calendar, started
 from tests.checks import error_of, rows
 
 NOWHERE = "00000000-0000-4000-8000-000000000000"
@@ -55,6 +55,7 @@ def test_staff_manage_their_own_appointments(client, team):
 
     moved = call(client, "POST", f"/appointments/{own['id']}/reschedule", {"start_at": cal.at(8, 11).isoformat()},
                  session=member)
+    started(cal, own["id"])
     done = call(client, "POST", f"/appointments/{own['id']}/complete", {}, session=member)
 
     assert moved.status_code == 200 and done.status_code == 200

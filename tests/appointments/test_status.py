@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api import body, call
-from tests.appointments.helpers import booked, calendar, outbox_topics
+from tests.appointments.helpers import booked, calendar, outbox_topics, started
 from tests.checks import error_of, invalid_fields, rows
 
 ACTIONS = {"confirm": "confirmed", "complete": "completed", "no-show": "no_show", "cancel": "cancelled"}
@@ -39,6 +39,7 @@ STATUSES = ("pending", "confirmed", "completed", "no_show", "cancelled")
 def test_every_move_from_every_status_is_allowed_or_409(client, cal, start):
     for hour, action in zip((9, 11, 13, 15), ACTIONS):
         appointment = booked(client, cal, cal.at(7, hour))
+        started(cal, appointment["id"])
         _set_status(cal.business_id, appointment["id"], start)
 
         answer = _act(client, cal, appointment["id"], action)
@@ -55,6 +56,7 @@ def test_every_move_from_every_status_is_allowed_or_409(client, cal, start):
 
 def test_each_move_is_recorded_with_its_actor_and_an_outbox_event(client, cal):
     appointment = booked(client, cal, cal.at(7, 10))
+    started(cal, appointment["id"])
     _set_status(cal.business_id, appointment["id"], "pending")
 
     _act(client, cal, appointment["id"], "confirm")
@@ -81,6 +83,7 @@ def test_cancelling_frees_the_slot_and_keeps_the_reason(client, cal):
 
 def test_a_no_show_is_an_event_for_the_pipeline(client, cal):
     appointment = booked(client, cal, cal.at(7, 10))
+    started(cal, appointment["id"])
 
     _act(client, cal, appointment["id"], "no-show")
 
@@ -89,6 +92,7 @@ def test_a_no_show_is_an_event_for_the_pipeline(client, cal):
 
 def test_a_stale_version_is_409_and_changes_nothing(client, cal):
     appointment = booked(client, cal, cal.at(7, 10))
+    started(cal, appointment["id"])
     _act(client, cal, appointment["id"], "complete")
 
     stale = _act(client, cal, appointment["id"], "cancel", {"version": 1})
