@@ -2,6 +2,14 @@
 import type { Schemas } from "./api-client";
 
 type Role = Schemas["Me"]["role"];
+
+/**
+ * The language the business's own screens write dates, times and money in: the browser's. The
+ * screens' words are English; their conventions (09:00 or 9:00 AM, 2/12 or 12/2) are the reader's.
+ */
+export function dashboardLocale(): string {
+  return globalThis.navigator?.language || "en-GB";
+}
 const ROLE_RANK: Record<Role, number> = { staff: 0, admin: 1, owner: 2 };
 
 export function roleAtLeast(role: Role | undefined, needed: Role): boolean {

@@ -10,3 +10,4 @@ export function useMe(): UseQueryResult<Schemas["Me"]> {
   const api = useApi();
   return useQuery({ queryKey: ME_KEY, queryFn: () => unwrap(api.client.GET("/auth/me")), staleTime: 60_000 });
 }
+

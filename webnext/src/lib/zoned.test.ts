@@ -57,6 +57,7 @@ describe("one way to write a time", () => {
     expect(formatTime(at, "Europe/Berlin", "de")).toBe("10:05");
     expect(formatTime(at, "America/New_York", "en-US")).toBe("04:05 AM");
     expect(formatTimeRange(at, "2027-06-01T09:00:00Z", "Europe/London", "en-GB")).toBe("09:05–10:00");
+    expect(formatTimeRange(at, "2027-06-01T09:00:00Z", "America/New_York", "en-US")).toBe("04:05 AM–05:00 AM");
   });
 
   it("words for dates", () => {

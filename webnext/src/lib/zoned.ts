@@ -78,11 +78,9 @@ export function formatTime(instant: Instant, timeZone: string, locale: string): 
   return dateFormat(locale, { ...TIME, timeZone }).format(toDate(instant));
 }
 
-/** "09:30–10:15" in the language's own way. */
+/** "09:30–10:15": both ends written as formatTime writes a time (Intl's ranges drop a leading zero). */
 export function formatTimeRange(start: Instant, end: Instant, timeZone: string, locale: string): string {
-  const fmt = dateFormat(locale, { ...TIME, timeZone });
-  const [from, until] = [toDate(start), toDate(end)];
-  return until >= from ? fmt.formatRange(from, until) : `${fmt.format(from)}–${fmt.format(until)}`;
+  return `${formatTime(start, timeZone, locale)}–${formatTime(end, timeZone, locale)}`;
 }
 
 /** A calendar date in words: formatDay("2027-03-28", "en-GB") → "Sunday 28 March 2027". */

@@ -1,4 +1,4 @@
-import { Suspense, useState } from "react";
+import { Suspense } from "react";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../lib/api-context";
@@ -28,7 +28,6 @@ function SignedIn() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const [menuOpen, setMenuOpen] = useState(false);
   if (me.isPending) return <Loading />;
   if (me.isError) {
     return (
@@ -70,10 +69,7 @@ function SignedIn() {
           <span className="topbar-business" title={business.name}>
             {business.name}
           </span>
-          <button type="button" className="btn btn-ghost btn-sm nav-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
-            Menu
-          </button>
-          <nav id="main-nav" className={`nav${menuOpen ? " nav-open" : ""}`} aria-label="Main" onClick={() => setMenuOpen(false)}>
+          <nav className="nav" aria-label="Main">
             {links.map(([to, label]) => (
               <NavLink key={to} to={to} end={to === "/"} className="nav-link">
                 <span>{label}</span>

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { CalendarScreen } from "../../../features/calendar/components/calendar-screen";
+
 export default function Route() {
-  return <p>calendar</p>;
+  return <CalendarScreen />;
 }

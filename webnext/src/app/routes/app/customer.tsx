@@ -1,4 +1,8 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { useParams } from "react-router";
+import { CustomerProfile } from "../../../features/customers/components/customer-profile";
+
 export default function Route() {
-  return <p>customer</p>;
+  const { customerId = "" } = useParams();
+  // Keyed by id: moving from one customer to another starts the page (dialogs, forms) afresh.
+  return <CustomerProfile key={customerId} customerId={customerId} />;
 }

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { CustomersImport } from "../../../features/customers/components/customers-import";
+
 export default function Route() {
-  return <p>customers-import</p>;
+  return <CustomersImport />;
 }

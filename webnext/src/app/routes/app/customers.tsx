@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { CustomersScreen } from "../../../features/customers/components/customers-screen";
+
 export default function Route() {
-  return <p>customers</p>;
+  return <CustomersScreen />;
 }

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { DashboardScreen } from "../../../features/dashboard/components/dashboard-screen";
+
 export default function Route() {
-  return <p>dashboard</p>;
+  return <DashboardScreen />;
 }

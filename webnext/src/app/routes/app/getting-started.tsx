@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { GettingStartedScreen } from "../../../features/onboarding/components/getting-started-screen";
+
 export default function Route() {
-  return <p>getting-started</p>;
+  return <GettingStartedScreen />;
 }

@@ -1,4 +1,8 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
-export default function Route() {
-  return <p>location</p>;
+import { useParams } from "react-router";
+import { LocationEditor } from "../../../features/locations/components/location-editor";
+
+export default function LocationRoute() {
+  const { locationId = "new" } = useParams();
+  // A new key per location: moving from one location to another starts a fresh form.
+  return <LocationEditor key={locationId} locationId={locationId} />;
 }

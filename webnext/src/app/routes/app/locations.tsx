@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
-export default function Route() {
-  return <p>locations</p>;
+import { LocationsList } from "../../../features/locations/components/locations-list";
+
+export default function LocationsRoute() {
+  return <LocationsList />;
 }

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
-export default function Route() {
-  return <p>new-appointment</p>;
+import { NewAppointment } from "../../../features/appointments/components/new-appointment";
+
+export default function NewAppointmentRoute() {
+  return <NewAppointment />;
 }

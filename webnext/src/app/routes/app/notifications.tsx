@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { NotificationsPage } from "../../../features/notifications/components/notifications-page";
+
 export default function Route() {
-  return <p>notifications</p>;
+  return <NotificationsPage />;
 }

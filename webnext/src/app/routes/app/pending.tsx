@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { PendingInbox } from "../../../features/calendar/components/pending-inbox";
+
 export default function Route() {
-  return <p>pending</p>;
+  return <PendingInbox />;
 }

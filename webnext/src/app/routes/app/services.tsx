@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
-export default function Route() {
-  return <p>services</p>;
+import { ServicesList } from "../../../features/services/components/services-list";
+
+export default function ServicesRoute() {
+  return <ServicesList />;
 }

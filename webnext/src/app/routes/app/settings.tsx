@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { SettingsScreen } from "../../../features/settings/components/settings-screen";
+
 export default function Route() {
-  return <p>settings</p>;
+  return <SettingsScreen />;
 }

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { StaffMemberScreen } from "../../../features/staff/components/staff-member";
+
 export default function Route() {
-  return <p>staff-member</p>;
+  return <StaffMemberScreen />;
 }

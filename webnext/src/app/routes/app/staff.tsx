@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { StaffList } from "../../../features/staff/components/staff-list";
+
 export default function Route() {
-  return <p>staff</p>;
+  return <StaffList />;
 }

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { TeamScreen } from "../../../features/team/components/team";
+
 export default function Route() {
-  return <p>team</p>;
+  return <TeamScreen />;
 }

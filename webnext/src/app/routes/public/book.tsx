@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { BookingPage } from "../../../features/customer-pages/components/booking-page";
+
 export default function Route() {
-  return <p>book</p>;
+  return <BookingPage />;
 }

@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { ConsentPage } from "../../../features/customer-pages/components/consent-page";
+
 export default function Route() {
-  return <p>consent</p>;
+  return <ConsentPage />;
 }

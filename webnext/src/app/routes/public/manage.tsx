@@ -1,4 +1,5 @@
-// Placeholder until the screen is moved (owner: see /work/notes/web-plan.md).
+import { ManagePage } from "../../../features/customer-pages/components/manage-page";
+
 export default function Route() {
-  return <p>manage</p>;
+  return <ManagePage />;
 }

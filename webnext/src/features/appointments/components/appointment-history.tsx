@@ -33,7 +33,7 @@ export function AppointmentHistory({ appointment, names, zone, locale }: { appoi
       ) : history.data.items.length === 0 ? (
         <p className="muted">No changes recorded.</p>
       ) : (
-        <ol className="history">
+        <ol className="history" aria-label="Changes">
           {history.data.items.map((entry, i) => (
             <li key={`${entry.at}-${i}`}>
               <p className="history-head">

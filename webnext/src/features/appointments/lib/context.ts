@@ -6,10 +6,6 @@ import { useLocations } from "../../locations/api/locations";
 import { useServices } from "../../services/api/services";
 import { useStaffList } from "../../staff/api/staff";
 
-/** The dashboard speaks English; its dates and times follow the browser's own conventions. */
-export function dashboardLocale(): string {
-  return globalThis.navigator?.language || "en-GB";
-}
 
 /** Services, staff and locations (archived and inactive ones too: old appointments name them). */
 export function useNames() {
@@ -32,6 +28,8 @@ export function useNames() {
       /** The zone a place's times are shown in: the location's own, else the business's. */
       zoneOf: (locationId: string | null | undefined) =>
         locationList.find((l) => l.id === locationId)?.time_zone ?? me.data?.business.time_zone ?? "UTC",
+      /** A staff-role member books and moves only in their own calendar: their staff profile. */
+      ownStaff: me.data?.role === "staff" ? staffList.find((s) => s.user_id === me.data?.user.id) : undefined,
       loading: services.isPending || staff.isPending || locations.isPending || me.isPending,
     };
   }, [services.data, staff.data, locations.data, me.data, services.isPending, staff.isPending, locations.isPending, me.isPending]);

@@ -93,7 +93,7 @@ export function problemOf(error: unknown, { login = false }: { login?: boolean }
     return login
       ? {
           title: "Log-in is paused for now",
-          message: `There were too many failed log-ins, so we've paused them to keep the account safe. ${retryWords(error.retryAfter)}`,
+          message: `There were too many log-in attempts, so we've paused log-ins for a while to keep the account safe. ${retryWords(error.retryAfter)}`,
           tone: "warning",
           lockout: true,
         }

@@ -110,7 +110,7 @@ describe("log in", () => {
     );
     renderScreen(<LoginForm />, fake, { path: "/login", route: "/login" });
     await logIn();
-    const status = await screen.findByText(/too many failed log-ins/i);
+    const status = await screen.findByText(/too many log-in attempts/i);
     expect(status).toHaveTextContent("Try again in 240 seconds (about 4 minutes).");
     expect(screen.getByText("Log-in is paused for now")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Reset your password" })).toHaveAttribute("href", "/forgot-password");

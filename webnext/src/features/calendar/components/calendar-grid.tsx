@@ -4,7 +4,7 @@
 // before it goes anywhere.
 import { createContext, useContext, useMemo, useState, type CSSProperties } from "react";
 import { Calendar, type EventProps, type HeaderProps, type SlotInfo } from "react-big-calendar";
-import withDragAndDrop, { type EventInteractionArgs } from "react-big-calendar/lib/addons/dragAndDrop";
+import dragAndDrop, { type EventInteractionArgs } from "react-big-calendar/lib/addons/dragAndDrop";
 import "react-big-calendar/lib/css/react-big-calendar.css";
 import "react-big-calendar/lib/addons/dragAndDrop/styles.css";
 import type { QueryKey } from "@tanstack/react-query";
@@ -13,7 +13,7 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
-import { formatDateTime } from "../../../lib/zoned";
+import { addDays, dayBounds, formatDateTime, zoneName } from "../../../lib/zoned";
 import type { StaffMember } from "../../staff/api/staff";
 import { useMoveAppointment, useSchedules, useTimeOff, type Appointment } from "../api/calendar";
 import { shadeAt, SHADE_LABELS, workingTime, type WorkingTime } from "../lib/shading";
@@ -36,6 +36,10 @@ export interface Resource {
   title: string;
 }
 
+// The addon ships only as CommonJS (`exports.default = …`): Vite's browser bundle hands over the
+// exports object where Node's interop (Vitest) hands over the function, so take whichever came.
+const withDragAndDrop: typeof dragAndDrop =
+  typeof dragAndDrop === "function" ? dragAndDrop : (dragAndDrop as unknown as { default: typeof dragAndDrop }).default;
 const DnDCalendar = withDragAndDrop<CalendarEvent, Resource>(Calendar);
 
 /** Only what is still on the books can be moved. */
@@ -152,12 +156,16 @@ export function CalendarGrid({
     return columns;
   }, [view, people, oneStaffId, shown, staffName]);
 
-  const shadedIds = useMemo(() => (view === "month" ? [] : oneStaffId ? [oneStaffId] : people.map((p) => p.id)), [view, oneStaffId, people]);
+  // Shading needs a column per person: the day view's columns, or the one person a week is shown for.
+  const shadedIds = useMemo(
+    () => (oneStaffId && view !== "month" ? [oneStaffId] : view === "day" ? people.map((p) => p.id) : []),
+    [view, oneStaffId, people],
+  );
   const schedules = useSchedules(shadedIds, from);
   const timeOff = useTimeOff(shadedIds, from, to);
   const hours = useMemo(() => {
     // A day either side: hours in another location's zone can fall on the neighbouring date here.
-    const dates = datesOf(addDay(from, -1), addDay(to, 1));
+    const dates = datesOf(addDays(from, -1), addDays(to, 1));
     const map = new Map<string, WorkingTime>();
     for (const id of shadedIds) {
       const schedule = schedules.get(id);
@@ -171,6 +179,9 @@ export function CalendarGrid({
     for (const e of events) map.set(wallDateString(e.start), (map.get(wallDateString(e.start)) ?? 0) + 1);
     return map;
   }, [events]);
+
+  const [dayStart, dayEnd] = dayBounds(date, timeZone);
+  const dayHours = Math.round((dayEnd.getTime() - dayStart.getTime()) / 3_600_000);
 
   const formats = useMemo(() => calendarFormats(locale), [locale]);
   const scrollToTime = useMemo(() => {
@@ -239,7 +250,12 @@ export function CalendarGrid({
           {refusal}
         </Alert>
       )}
-      {view !== "month" && (
+      {view === "day" && dayHours !== 24 && (
+        <p className="cal-note">
+          This day has {dayHours} hours: the clocks {dayHours < 24 ? "go forward" : "go back"} in {zoneName(timeZone)}.
+        </p>
+      )}
+      {shadedIds.length > 0 && (
         <ul className="cal-legend cal-shades" aria-label="Shading">
           <li><span className="cal-swatch cal-slot-off" aria-hidden="true" /> Not working</li>
           <li><span className="cal-swatch cal-slot-break" aria-hidden="true" /> Break</li>
@@ -269,6 +285,10 @@ export function CalendarGrid({
           popup
           onSelectSlot={book}
           onSelectEvent={(event) => onOpen(event.id)}
+          onKeyPressEvent={(event, e) => {
+            const key = (e as unknown as KeyboardEvent).key;
+            if (key === "Enter" || key === " ") onOpen(event.id);
+          }}
           onEventDrop={drop}
           draggableAccessor={movable}
           resizable={false}
@@ -281,10 +301,6 @@ export function CalendarGrid({
       </DayCounts.Provider>
     </section>
   );
-}
-
-function addDay(date: string, days: number): string {
-  return datesOf(date, date).map((d) => new Date(Date.parse(`${d}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10))[0] ?? date;
 }
 
 /** A staff member's place when they work at just one. */

@@ -1,7 +1,7 @@
 // "/calendar": the business's appointments in its own time zone, by staff member: a day with a column
 // per person, a week time grid, a month overview, and on a phone one person's agenda. The place is
 // kept in the URL: ?view=day|week|month&date=YYYY-MM-DD&staff=<id>&location=<id>.
-import { useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router";
 import { Alert } from "../../../components/ui/alert";
 import { EmptyState } from "../../../components/ui/empty-state";
@@ -15,7 +15,8 @@ import { useServices } from "../../services/api/services";
 import { useStaffList, type StaffMember } from "../../staff/api/staff";
 import { AppointmentPanel } from "../../appointments/components/appointment-panel";
 import { appointmentsKey, useAppointments, type RangeQuery } from "../api/calendar";
-import { countWords, dashboardLocale, isDate, isView, viewRange, type View } from "../lib/view";
+import { dashboardLocale } from "../../../lib/format";
+import { countWords, isDate, isView, viewRange, type View } from "../lib/view";
 import { CalendarGrid } from "./calendar-grid";
 import { CalendarToolbar } from "./calendar-toolbar";
 import { PhoneAgenda } from "./phone-agenda";
@@ -84,13 +85,13 @@ function Loaded({
     setParams(next, { replace: true });
   };
 
-  const { from, to } = viewRange(phone ? "day" : view, date);
+  const { from, to } = viewRange(phone ? "week" : view, date);
   // On a phone the agenda is one person's: the chosen one, else the first.
   const agendaStaff = staffId ?? people[0]?.id;
   const query: RangeQuery = { from, to, tz: timeZone, staffId: phone ? agendaStaff : staffId, locationId };
   const appointments = useAppointments(query, { enabled: people.length > 0 });
   const live = (appointments.data ?? []).filter((a) => a.status !== "cancelled");
-  const zoneOf = (id: string | null) => locations.find((l) => l.id === id)?.time_zone ?? timeZone;
+  const zoneOf = useCallback((id: string | null) => locations.find((l) => l.id === id)?.time_zone ?? timeZone, [locations, timeZone]);
   const servicesById = useMemo(() => new Map(services.map((s) => [s.id, s])), [services]);
 
   const header = (
@@ -98,7 +99,7 @@ function Loaded({
       title="Calendar"
       lead={`Times in ${zoneName(timeZone)} time`}
       actions={
-        people.length > 0 ? (
+        people.length > 0 && !phone ? (
           <Link className="btn btn-primary" to={`/appointments/new?${new URLSearchParams(staffId ? { staff_id: staffId } : {})}`}>
             New appointment
           </Link>
@@ -123,9 +124,9 @@ function Loaded({
   }
 
   const panel = openId && (
-    <aside className="cal-drawer" aria-label="Appointment">
+    <Drawer onClose={() => setOpenId(null)}>
       <AppointmentPanel appointmentId={openId} onClose={() => setOpenId(null)} onChanged={() => void appointments.refetch()} />
-    </aside>
+    </Drawer>
   );
 
   if (phone) {
@@ -180,6 +181,7 @@ function Loaded({
         timeZone={timeZone}
         locale={locale}
         people={staffId ? people.filter((p) => p.id === staffId) : people}
+        allStaff={staff}
         oneStaffId={staffId}
         locationId={locationId}
         appointments={appointments.data ?? []}
@@ -192,5 +194,26 @@ function Loaded({
       />
       {panel}
     </div>
+  );
+}
+
+/** The appointment panel beside the grid: focus moves into it, Escape closes it. */
+function Drawer({ onClose, children }: { onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return (
+    <aside
+      ref={ref}
+      className="cal-drawer"
+      aria-label="Appointment"
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") onClose();
+      }}
+    >
+      {children}
+    </aside>
   );
 }

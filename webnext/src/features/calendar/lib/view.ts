@@ -51,10 +51,6 @@ export const STATUS_LABELS: Record<Status, string> = {
   cancelled: "Cancelled",
 };
 
-/** The language dates and times are written in on the business's screens (the browser's). */
-export function dashboardLocale(): string {
-  return globalThis.navigator?.language || "en-GB";
-}
 
 /** A service colour CSS can take safely ("#0f766e"), else null. */
 export function safeColor(color: string | null | undefined): string | null {

@@ -28,6 +28,7 @@ export function windowRange(start: string, lastDay: string | null): { from: stri
 export function windowsCovering(from: string, to: string, today: string, lastDay: string | null): string[] {
   const starts: string[] = [];
   const end = lastDay && to > lastDay ? lastDay : to;
+  if (from > end) return starts;
   for (let start = windowStart(from < today ? today : from, today); start <= end; start = addDays(start, WINDOW_DAYS)) {
     starts.push(start);
   }

@@ -1,6 +1,6 @@
 // Customers: search, one customer's record and history, and the changes. Query keys start with
 // "customers"; a change invalidates them all (lists, records and histories alike).
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap, type Schemas } from "../../../lib/api-client";
 import { useApi } from "../../../lib/api-context";
 
@@ -29,6 +29,8 @@ export function useCustomerSearch({ q, tag }: CustomerFilter, { limit = 50, enab
   return useInfiniteQuery({
     queryKey: ["customers", "search", { q: text, tag: tagText, limit }],
     enabled,
+    // The list stays on screen while the next search runs, rather than blinking to "Loading".
+    placeholderData: keepPreviousData,
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) =>
       unwrap(

@@ -11,7 +11,7 @@ import { PageHeader } from "../../../components/ui/page-header";
 import { Loading } from "../../../components/ui/spinner";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
-import { formatMoney, roleAtLeast } from "../../../lib/format";
+import { dashboardLocale, formatMoney, roleAtLeast } from "../../../lib/format";
 import { applyApiError } from "../../../lib/forms";
 import { LOCALE_NAMES } from "../../../lib/i18n";
 import { useMe } from "../../../lib/session";
@@ -22,7 +22,6 @@ import { useAddNote, useCustomer, useCustomerAppointments, useEraseCustomer, typ
 import { CustomerForm } from "./customer-form";
 import "./customers.css";
 
-const locale = () => globalThis.navigator?.language || "en-GB";
 
 export function CustomerProfile({ customerId }: { customerId: string }) {
   const customer = useCustomer(customerId);
@@ -54,7 +53,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
       </p>
       <PageHeader
         title={c.name}
-        lead={`Customer since ${formatDateTime(c.created_at, timeZone, locale(), { weekday: undefined, hour: undefined, minute: undefined, year: "numeric" })}`}
+        lead={`Customer since ${formatDateTime(c.created_at, timeZone, dashboardLocale(), { weekday: undefined, hour: undefined, minute: undefined, year: "numeric" })}`}
         actions={
           !erased && (
             <Button variant="primary" onClick={() => setEditing(true)}>
@@ -65,7 +64,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
       />
       {erased && c.erased_at && (
         <Alert tone="info" title="This customer was erased">
-          Their personal details were removed on {formatDateTime(c.erased_at, timeZone, locale())} ({zoneName(timeZone)} time). Their appointments and consent
+          Their personal details were removed on {formatDateTime(c.erased_at, timeZone, dashboardLocale())} ({zoneName(timeZone)} time). Their appointments and consent
           history stay for your records.
         </Alert>
       )}
@@ -128,7 +127,7 @@ function ContactCard({ customer: c, timeZone }: { customer: CustomerRecord; time
         <dt>Terms</dt>
         <dd>
           {c.terms_accepted
-            ? `Accepted${c.terms_accepted_at ? ` ${formatDateTime(c.terms_accepted_at, timeZone, locale())}` : ""}`
+            ? `Accepted${c.terms_accepted_at ? ` ${formatDateTime(c.terms_accepted_at, timeZone, dashboardLocale())}` : ""}`
             : "Not accepted"}
         </dd>
         <dt>Tags</dt>
@@ -196,7 +195,7 @@ function NotesCard({ customer: c, timeZone }: { customer: CustomerRecord; timeZo
             <li key={n.id}>
               <p className="customer-note-body">{n.body}</p>
               <p className="muted customer-note-meta">
-                {n.author ? n.author.name : "A former team member"} · {formatDateTime(n.created_at, timeZone, locale())}
+                {n.author ? n.author.name : "A former team member"} · {formatDateTime(n.created_at, timeZone, dashboardLocale())}
               </p>
             </li>
           ))}
@@ -245,7 +244,7 @@ function ConsentHistory({ consents, timeZone }: { consents: Schemas["ConsentReco
             <tbody>
               {consents.map((r, i) => (
                 <tr key={`${r.recorded_at}-${r.kind}-${i}`}>
-                  <td>{formatDateTime(r.recorded_at, timeZone, locale())}</td>
+                  <td>{formatDateTime(r.recorded_at, timeZone, dashboardLocale())}</td>
                   <td>{CONSENT_KINDS[r.kind]}</td>
                   <td>{CONSENT_STATUS[r.status] ?? r.status}</td>
                   <td>{CONSENT_SOURCES[r.source] ?? r.source}</td>
@@ -291,12 +290,12 @@ function AppointmentHistory({ customerId, timeZone }: { customerId: string; time
               <li key={a.id}>
                 <Link to={`/appointments/${a.id}`} className="customer-appointment">
                   <span className="customer-appointment-when">
-                    {formatDateTime(a.start_at, timeZone, locale(), { hour: undefined, minute: undefined, year: "numeric" })},{" "}
-                    {formatTimeRange(a.start_at, a.end_at, timeZone, locale())}
+                    {formatDateTime(a.start_at, timeZone, dashboardLocale(), { hour: undefined, minute: undefined, year: "numeric" })},{" "}
+                    {formatTimeRange(a.start_at, a.end_at, timeZone, dashboardLocale())}
                   </span>
                   <span>
                     {serviceName(a.service_id)}
-                    {who ? ` with ${who}` : ""} · {formatMoney(a.price, locale())}
+                    {who ? ` with ${who}` : ""} · {formatMoney(a.price, dashboardLocale())}
                   </span>
                   <span className={`status status-${a.status === "no_show" ? "no" : a.status}`}>{STATUS_WORDS[a.status]}</span>
                 </Link>

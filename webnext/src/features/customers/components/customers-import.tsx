@@ -9,7 +9,9 @@ import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
 import { PageHeader } from "../../../components/ui/page-header";
 import type { Schemas } from "../../../lib/api-client";
+import { roleAtLeast } from "../../../lib/format";
 import { applyApiError } from "../../../lib/forms";
+import { useMe } from "../../../lib/session";
 import { useImportCustomers } from "../api/customers";
 import "./customers.css";
 
@@ -37,6 +39,9 @@ const STATUS_WORDS: Record<Schemas["ImportLine"]["status"], string> = { created:
 
 export function CustomersImport() {
   const importCsv = useImportCustomers();
+  const me = useMe();
+  // The API lets owners and admins import; a staff member is told before choosing a file.
+  const notAllowed = me.isSuccess && !roleAtLeast(me.data.role, "admin");
   const [report, setReport] = useState<Schemas["ImportReport"] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const {
@@ -79,6 +84,7 @@ export function CustomersImport() {
             Choose the file
           </h2>
           <form className="stack" onSubmit={submit} noValidate>
+            {notAllowed && <Alert tone="info">Only the business's owners and admins can import customers. Ask one of them to import the file.</Alert>}
             {problem && <Alert tone="error">{problem}</Alert>}
             <Field label="CSV file" error={errors.file?.message} hint="UTF-8 text, with a header row naming the columns (in any order).">
               <input
@@ -98,7 +104,7 @@ export function CustomersImport() {
               <span>Update customers who are already on your list (matched by e-mail address, then phone number). Unticked, their lines are skipped.</span>
             </label>
             <div className="form-buttons">
-              <Button type="submit" variant="primary" busy={isSubmitting}>
+              <Button type="submit" variant="primary" busy={isSubmitting} disabled={notAllowed}>
                 Import
               </Button>
               {report && (

@@ -224,7 +224,11 @@ function ServiceForm({
       <PageHeader
         title={base ? base.name : "New service"}
         lead={base ? "What customers book, how long it takes, what it costs and who does it." : "Add something customers can book."}
-        actions={<Link to="/services">All services</Link>}
+        actions={
+          <Link className="btn btn-ghost" to="/services">
+            All services
+          </Link>
+        }
       />
       {base?.archived && (
         <Alert tone="warning" title="This service is archived.">
@@ -290,11 +294,12 @@ function ServiceForm({
                   Give it a colour on the calendar
                 </label>
                 {useColor && (
-                  <label className="service-color">
-                    <span className="sr-only">Colour</span>
-                    <input type="color" aria-invalid={errors.color ? true : undefined} {...register("color")} />
-                    <span className="muted">{watch("color")}</span>
-                  </label>
+                  <div className="service-color">
+                    <input type="color" aria-label="Colour" aria-invalid={errors.color ? true : undefined} {...register("color")} />
+                    <span className="muted" aria-hidden="true">
+                      {watch("color")}
+                    </span>
+                  </div>
                 )}
                 {errors.color && (
                   <p className="field-error" role="alert">

@@ -8,8 +8,7 @@ import { Button } from "../../../components/ui/button";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { PageHeader } from "../../../components/ui/page-header";
 import { Loading } from "../../../components/ui/spinner";
-import { formatMinutes, formatMoney, roleAtLeast } from "../../../lib/format";
-import { useLocale } from "../../../lib/i18n";
+import { dashboardLocale, formatMinutes, formatMoney, roleAtLeast } from "../../../lib/format";
 import { useMe } from "../../../lib/session";
 import { useStaffList } from "../../staff/api/staff";
 import { useServices, type Service } from "../api/services";
@@ -33,7 +32,7 @@ export function ServicesList() {
   const services = useServices({ includeArchived });
   const staff = useStaffList({ includeInactive: true });
   const me = useMe();
-  const { locale } = useLocale();
+  const locale = dashboardLocale();
   const canEdit = roleAtLeast(me.data?.role, "admin");
   if (params.get("new") === "1") return <Navigate to="/services/new" replace />;
   const staffName = new Map((staff.data ?? []).map((m) => [m.id, m.name]));
@@ -68,7 +67,11 @@ export function ServicesList() {
         groupByCategory(services.data).map(([category, list]) => (
           <section key={category} className="card card-flush catalog-group" aria-labelledby={`category-${slugOf(category)}`}>
             <h2 className="catalog-group-title" id={`category-${slugOf(category)}`}>
-              {category} <span className="count">{list.length}</span>
+              {category}{" "}
+              <span className="count">
+                {list.length}
+                <span className="sr-only"> {list.length === 1 ? "service" : "services"}</span>
+              </span>
             </h2>
             <ul className="catalog-list">
               {list.map((service) => (
@@ -85,9 +88,11 @@ export function ServicesList() {
                       {service.capacity > 1 && <span className="badge badge-brand">Group · {service.capacity} places</span>}
                     </span>
                     <span className="catalog-staff muted">
-                      {service.staff.length
-                        ? `By ${service.staff.map((p) => staffName.get(p.staff_id) ?? "a former staff member").join(", ")}`
-                        : "Nobody performs it yet"}
+                      {service.staff.length === 0
+                        ? "Nobody performs it yet, so it can't be booked"
+                        : staff.isSuccess
+                          ? `By ${service.staff.map((p) => staffName.get(p.staff_id) ?? "a former staff member").join(", ")}`
+                          : `By ${service.staff.length} ${service.staff.length === 1 ? "person" : "people"}`}
                     </span>
                   </div>
                   <dl className="catalog-facts">

@@ -3,8 +3,9 @@
 // link was copied, opened or its QR code downloaded.
 import { useCallback, useSyncExternalStore } from "react";
 
-export function bookingUrl(slug: string, origin: string = globalThis.location?.origin ?? ""): string {
-  return `${origin}/book/${encodeURIComponent(slug)}`;
+/** The booking page on this app's own origin (one build serves every stage). */
+export function bookingUrl(slug: string): string {
+  return `${window.location.origin}/book/${encodeURIComponent(slug)}`;
 }
 
 const sharedKey = (businessId: string) => `booking.link-shared.${businessId}`;

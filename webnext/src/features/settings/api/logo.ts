@@ -20,13 +20,13 @@ export function logoProblem(file: File): string | null {
 }
 
 /** Send `file` with the presigned form's fields (S3 wants the file last). */
-export async function postToS3(form: Schemas["UploadForm"], file: File, fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args)): Promise<void> {
+export async function postToS3(form: Schemas["UploadForm"], file: File): Promise<void> {
   const data = new FormData();
   for (const [name, value] of Object.entries(form.fields)) data.append(name, value);
   data.append("file", file);
   let response: Response;
   try {
-    response = await fetchImpl(form.url, { method: "POST", body: data });
+    response = await fetch(form.url, { method: "POST", body: data });
   } catch {
     throw new Error("We couldn't reach the file storage. Check your connection and try again.");
   }

@@ -1,7 +1,7 @@
 // The business profile, contact details and booking policy (PATCH /business). Only what changed is
 // sent, with the version the form was read at: if someone saved in between, the API answers 409
 // stale_version and the form offers to reload.
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useForm, type FieldPath } from "react-hook-form";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
@@ -107,6 +107,11 @@ export function BusinessForm({ business, readOnly, onReload }: { business: Busin
   // against it (a refetch in the background must not move it under the person's edits).
   const [base, setBase] = useState(business);
   const original = useMemo(() => valuesOf(base), [base]);
+  // Hundreds of time zones: listed once per profile, not on every keystroke.
+  const choices = useMemo(
+    () => ({ zones: timeZoneOptions(base.time_zone), currencies: currencyOptions(base.currency), locales: localeOptions(base.locale) }),
+    [base.time_zone, base.currency, base.locale],
+  );
   const form = useForm<SettingsValues>({ mode: "onSubmit", reValidateMode: "onChange", defaultValues: original });
   const { register, handleSubmit, reset, setError, watch, formState } = form;
   const errors = formState.errors;
@@ -115,7 +120,13 @@ export function BusinessForm({ business, readOnly, onReload }: { business: Busin
   const [formError, setFormError] = useState<string | null>(null);
   const [stale, setStale] = useState(false);
   const [reloading, setReloading] = useState(false);
+  const messages = useRef<HTMLDivElement>(null);
   const values = watch();
+
+  // The save bar sits at the bottom of a long form: bring a refusal into view where it is said.
+  useEffect(() => {
+    if (stale || formError) messages.current?.scrollIntoView?.({ block: "center", behavior: "smooth" });
+  }, [stale, formError]);
   const dirty = Object.keys(changesBetween(original, values)).length > 0;
 
   const showFresh = (fresh: Business) => {
@@ -168,20 +179,22 @@ export function BusinessForm({ business, readOnly, onReload }: { business: Busin
 
   return (
     <form className={`settings-form${dirty ? " is-dirty" : ""}`} aria-label="Business settings" noValidate onSubmit={(e) => void submit(e)}>
-      {stale && (
-        <Alert
-          tone="warning"
-          title="These settings were changed elsewhere"
-          actions={
-            <Button size="sm" busy={reloading} onClick={() => void reload()}>
-              Reload settings
-            </Button>
-          }
-        >
-          Someone (in another tab, or a colleague) saved them since you opened this page. Reload to see the latest version; your unsaved changes will be lost.
-        </Alert>
-      )}
-      {formError && <Alert tone="error">{formError}</Alert>}
+      <div ref={messages}>
+        {stale && (
+          <Alert
+            tone="warning"
+            title="These settings were changed elsewhere"
+            actions={
+              <Button size="sm" busy={reloading} onClick={() => void reload()}>
+                Reload settings
+              </Button>
+            }
+          >
+            Someone (in another tab, or a colleague) saved them since you opened this page. Reload to see the latest version; your unsaved changes will be lost.
+          </Alert>
+        )}
+        {formError && <Alert tone="error">{formError}</Alert>}
+      </div>
       <fieldset className="stack-lg settings-fieldset" disabled={readOnly}>
         <legend className="sr-only">Business settings</legend>
 
@@ -206,7 +219,7 @@ export function BusinessForm({ business, readOnly, onReload }: { business: Busin
           <div className="grid-2">
             <Field label="Time zone" error={err("time_zone")} hint="Opening hours, working hours and the calendar are in this zone.">
               <select {...register("time_zone")}>
-                {timeZoneOptions(base.time_zone).map((o) => (
+                {choices.zones.map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
                   </option>
@@ -215,7 +228,7 @@ export function BusinessForm({ business, readOnly, onReload }: { business: Busin
             </Field>
             <Field label="Currency" error={err("currency")} hint="Prices of your services are in this currency.">
               <select {...register("currency")}>
-                {currencyOptions(base.currency).map((o) => (
+                {choices.currencies.map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
                   </option>
@@ -225,7 +238,7 @@ export function BusinessForm({ business, readOnly, onReload }: { business: Busin
           </div>
           <Field label="Language of messages to customers" error={err("locale")} hint="Confirmations and reminders are written in this language.">
             <select {...register("locale")}>
-              {localeOptions(base.locale).map((o) => (
+              {choices.locales.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}
                 </option>

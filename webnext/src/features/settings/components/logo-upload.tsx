@@ -55,6 +55,7 @@ export function LogoUpload({ business, readOnly }: { business: Business; readOnl
               ref={input}
               id="logo-file"
               className="sr-only"
+              tabIndex={-1}
               type="file"
               accept={LOGO_TYPES.join(",")}
               aria-label={business.logo_key ? "Replace the logo" : "Upload a logo"}

@@ -1,6 +1,7 @@
 // Staff profiles and team logins are different things, and a salon with four stylists but one login
 // saw "1 member" on the Team page and four columns on the calendar. Both screens say why.
 import { Link } from "react-router";
+import "./staff.css";
 
 export function ProfilesVsLogins({ on }: { on: "staff" | "team" }) {
   return (

@@ -53,7 +53,7 @@ function valuesOf(member: StaffMember | undefined): Values {
 /** Empty text is "not given" (null) to the API. */
 const orNull = (text: string) => (text.trim() === "" ? null : text.trim());
 
-export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember; onSaved: (saved: StaffMember) => void; onCancel?: () => void }) {
+export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember; onSaved?: (saved: StaffMember) => void; onCancel?: () => void }) {
   const me = useMe();
   const locations = useLocations();
   const team = useTeam();
@@ -86,7 +86,7 @@ export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember;
       const saved = member ? await update.mutateAsync({ ...body, version: member.version }) : await create.mutateAsync(body);
       toast(member ? "Profile saved." : `${saved.name} was added.`);
       if (member) reset(valuesOf(saved));
-      onSaved(saved);
+      onSaved?.(saved);
     } catch (error) {
       if (error instanceof ApiError && error.code === "staff_user_taken") {
         setError("user_id", { type: "server", message: error.message }, { shouldFocus: true });
@@ -184,8 +184,9 @@ export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember;
               {m.name ? `${m.name} (${m.email})` : m.email}
             </option>
           ))}
-          {member?.user_id && team.data && !team.data.members.some((m) => m.user_id === member.user_id) && (
-            <option value={member.user_id}>A login no longer on the team</option>
+          {/* The saved link stays selectable when the team can't be read (or no longer has that login). */}
+          {member?.user_id && !team.data?.members.some((m) => m.user_id === member.user_id) && (
+            <option value={member.user_id}>{team.data ? "A login no longer on the team" : "The linked login"}</option>
           )}
         </select>
       </Field>

@@ -56,7 +56,7 @@ export function StaffList() {
         </Alert>
       ) : staff.data.length === 0 ? (
         <EmptyState
-          title={includeInactive ? "No staff profiles yet" : "No active staff profiles"}
+          title="No staff profiles yet"
           action={
             <Button variant="primary" onClick={() => setCreating(true)}>
               Add your first staff member

@@ -1,0 +1,153 @@
+// "/staff/:staffId" (or "/staff/new"): the profile, photo, working hours and time off of one person.
+import { useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { Alert } from "../../../components/ui/alert";
+import { Button } from "../../../components/ui/button";
+import { ConfirmDialog } from "../../../components/ui/confirm";
+import { PageHeader } from "../../../components/ui/page-header";
+import { Loading } from "../../../components/ui/spinner";
+import { useToast } from "../../../components/ui/toast";
+import { roleAtLeast } from "../../../lib/format";
+import { useMe } from "../../../lib/session";
+import { useLocations } from "../../locations/api/locations";
+import type { StaffMember } from "../api/staff";
+import { useDeactivateStaff, useSchedule, useStaffMember, useUpdateStaff } from "../api/staff-member";
+import { ScheduleEditor } from "./schedule-editor";
+import { StaffForm } from "./staff-form";
+import { StaffPhoto } from "./staff-photo";
+import { TimeOffSection } from "./time-off";
+import "./staff.css";
+
+export function StaffMemberScreen() {
+  const { staffId = "new" } = useParams();
+  const navigate = useNavigate();
+  if (staffId === "new") {
+    return (
+      <div className="page">
+        <PageHeader title="Add a staff member" lead="Someone customers can book. You set their working hours next." />
+        <section className="card">
+          <StaffForm onSaved={(created) => navigate(`/staff/${created.id}`, { replace: true })} onCancel={() => navigate("/staff")} />
+        </section>
+      </div>
+    );
+  }
+  return <ExistingMember staffId={staffId} />;
+}
+
+function ExistingMember({ staffId }: { staffId: string }) {
+  const member = useStaffMember(staffId);
+  if (member.isPending) return <Loading label="Loading the profile…" />;
+  if (member.isError) {
+    return (
+      <div className="page">
+        <Alert tone="error" title="We couldn't load this staff member." actions={<Link to="/staff">Back to staff</Link>}>
+          {member.error.message}
+        </Alert>
+      </div>
+    );
+  }
+  return <MemberPage member={member.data} />;
+}
+
+function MemberPage({ member }: { member: StaffMember }) {
+  const me = useMe();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const deactivate = useDeactivateStaff(member.id);
+  const reactivate = useUpdateStaff(member.id);
+  const [confirming, setConfirming] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const admin = roleAtLeast(me.data?.role, "admin");
+  const timeZone = member.time_zone ?? me.data?.business.time_zone ?? "UTC";
+
+  const doDeactivate = () =>
+    deactivate.mutate(undefined, {
+      onSuccess: () => {
+        toast(`${member.name} was deactivated.`);
+        navigate("/staff");
+      },
+      onError: (error) => {
+        setConfirming(false);
+        setActionError(error.message);
+      },
+    });
+  const doReactivate = () =>
+    reactivate.mutate(
+      { active: true, version: member.version },
+      { onSuccess: () => toast(`${member.name} is active again.`), onError: (error) => setActionError(error.message) },
+    );
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={member.name}
+        lead={
+          <>
+            <Link to="/staff">Staff</Link> · {member.active ? (member.bookable ? "Bookable online" : "Not bookable online") : "Inactive"}
+          </>
+        }
+        actions={
+          member.active ? (
+            <Button variant="danger-ghost" onClick={() => setConfirming(true)}>
+              Deactivate
+            </Button>
+          ) : (
+            <Button busy={reactivate.isPending} onClick={doReactivate}>
+              Reactivate
+            </Button>
+          )
+        }
+      />
+      {actionError && <Alert tone="error">{actionError}</Alert>}
+      {!admin && (
+        <Alert tone="info">Only owners and admins change profiles. You can change your own working hours and time off.</Alert>
+      )}
+      <section className="card" aria-labelledby="profile-title">
+        <h2 className="card-title" id="profile-title">
+          Profile
+        </h2>
+        <StaffForm key={member.version} member={member} />
+      </section>
+      <StaffPhoto member={member} />
+      <section className="card staff-section" aria-labelledby="hours-title">
+        <h2 className="card-title" id="hours-title">
+          Working hours
+        </h2>
+        <Hours member={member} />
+      </section>
+      <TimeOffSection staffId={member.id} timeZone={timeZone} />
+      <ConfirmDialog
+        open={confirming}
+        title={`Deactivate ${member.name}?`}
+        confirmLabel="Deactivate"
+        danger
+        busy={deactivate.isPending}
+        onConfirm={doDeactivate}
+        onClose={() => setConfirming(false)}
+      >
+        <p>
+          They disappear from the booking page and the calendar. Their past appointments stay. You can reactivate them
+          later from the staff list ("Show inactive staff").
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function Hours({ member }: { member: StaffMember }) {
+  const schedule = useSchedule(member.id);
+  const locations = useLocations({ includeArchived: true });
+  const me = useMe();
+  if (schedule.isPending || locations.isPending) return <Loading label="Loading working hours…" />;
+  if (schedule.isError) return <Alert tone="error" title="We couldn't load the working hours.">{schedule.error.message}</Alert>;
+  if (locations.isError) return <Alert tone="error" title="We couldn't load the locations.">{locations.error.message}</Alert>;
+  return (
+    <ScheduleEditor
+      key={`${member.version}-${member.location_ids.join(",")}`}
+      member={member}
+      schedule={schedule.data}
+      locations={locations.data}
+      timeZone={member.time_zone ?? me.data?.business.time_zone ?? "UTC"}
+    />
+  );
+}
