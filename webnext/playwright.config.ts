@@ -26,7 +26,7 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
   },
-  webServer: [
+  webServer: E2E.external ? [] : [
     {
       command: `cd .. && ${STACK} .venv/bin/moto_server -H 127.0.0.1 -p ${E2E.aws}`,
       url: `http://127.0.0.1:${E2E.aws}/moto-api/`,

@@ -1,6 +1,6 @@
 // Create or edit a staff profile: every field of StaffNew / StaffUpdate. The login to link comes from
 // the team's members; a PATCH carries the version it was read at, so a concurrent edit is refused.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { Link } from "react-router";
 import { Alert } from "../../../components/ui/alert";
@@ -61,7 +61,7 @@ export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember;
   const update = useUpdateStaff(member?.id ?? "");
   const toast = useToast();
   const [formError, setFormError] = useState<{ text: string; stale: boolean } | null>(null);
-  const { register, handleSubmit, setError, control, reset, formState: { errors, isSubmitting } } = useForm<Values>({
+  const { register, handleSubmit, setError, control, reset, getValues, setValue, formState: { errors, isSubmitting } } = useForm<Values>({
     mode: "onSubmit",
     reValidateMode: "onChange",
     defaultValues: valuesOf(member),
@@ -69,6 +69,11 @@ export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember;
   const businessZone = me.data?.business.time_zone ?? "UTC";
   const timeZones = zones();
   const activeLocations = (locations.data ?? []).filter((l) => !l.archived || member?.location_ids.includes(l.id));
+  // With one location there is nothing to choose: a new person works there.
+  const onlyLocation = !member && activeLocations.length === 1 ? activeLocations[0]?.id : undefined;
+  useEffect(() => {
+    if (onlyLocation && getValues("location_ids").length === 0) setValue("location_ids", [onlyLocation]);
+  }, [onlyLocation, getValues, setValue]);
 
   const submit = handleSubmit(async (values) => {
     setFormError(null);
