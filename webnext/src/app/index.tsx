@@ -1,13 +1,15 @@
-import { RouterProvider } from "react-router";
+import { BrowserRouter } from "react-router";
 import type { Api } from "../lib/api-client";
 import type { AppConfig } from "../lib/config";
 import { AppProvider } from "./provider";
-import { createAppRouter } from "./router";
+import { AppRoutes } from "./router";
 
 export function App({ api, config }: { api: Api; config: AppConfig }) {
   return (
     <AppProvider api={api} config={config}>
-      <RouterProvider router={createAppRouter()} />
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
     </AppProvider>
   );
 }

@@ -1,57 +1,62 @@
 // Every screen, each loaded on first visit: the customer's pages (booking, manage link) pull in none
-// of the dashboard's code.
-import { createBrowserRouter, type RouteObject } from "react-router";
-import { AppLayout } from "../components/layouts/app-layout";
-import { AuthLayout } from "../components/layouts/auth-layout";
+// of the dashboard's code, not even its layouts. Declarative routes: the screens load their own data
+// (TanStack Query), so the data router's loaders and actions would be code the booking page carries
+// for nothing.
+import { lazy, Suspense, type ComponentType } from "react";
+import { ErrorBoundary } from "react-error-boundary";
+import { Route, Routes, useLocation } from "react-router";
+import { Loading } from "../components/ui/spinner";
 import { RouteError } from "../components/layouts/route-error";
 
-type Module = { default: React.ComponentType };
-const page = (load: () => Promise<Module>) => async () => ({ Component: (await load()).default });
+type Module = { default: ComponentType };
+const screen = (load: () => Promise<Module>) => {
+  const Screen = lazy(load);
+  return <Screen />;
+};
+const AppLayout = lazy(() => import("../components/layouts/app-layout").then((m) => ({ default: m.AppLayout })));
+const AuthLayout = lazy(() => import("../components/layouts/auth-layout").then((m) => ({ default: m.AuthLayout })));
 
-export const routes: RouteObject[] = [
-  // The customer's pages: no session needed, no dashboard code.
-  { path: "/book/:slug", lazy: page(() => import("./routes/public/book")), errorElement: <RouteError /> },
-  { path: "/manage-booking", lazy: page(() => import("./routes/public/manage")), errorElement: <RouteError /> },
-  { path: "/confirm-consent", lazy: page(() => import("./routes/public/consent")), errorElement: <RouteError /> },
-  {
-    element: <AuthLayout />,
-    errorElement: <RouteError />,
-    children: [
-      { path: "/login", lazy: page(() => import("./routes/auth/login")) },
-      { path: "/signup", lazy: page(() => import("./routes/auth/signup")) },
-      { path: "/forgot-password", lazy: page(() => import("./routes/auth/forgot-password")) },
-      { path: "/reset-password", lazy: page(() => import("./routes/auth/reset-password")) },
-      { path: "/verify-email", lazy: page(() => import("./routes/auth/verify-email")) },
-      { path: "/accept-invitation", lazy: page(() => import("./routes/auth/accept-invitation")) },
-    ],
-  },
-  {
-    element: <AppLayout />,
-    errorElement: <RouteError />,
-    children: [
-      { path: "/", lazy: page(() => import("./routes/app/dashboard")) },
-      { path: "/getting-started", lazy: page(() => import("./routes/app/getting-started")) },
-      { path: "/calendar", lazy: page(() => import("./routes/app/calendar")) },
-      { path: "/appointments/pending", lazy: page(() => import("./routes/app/pending")) },
-      { path: "/appointments/new", lazy: page(() => import("./routes/app/new-appointment")) },
-      { path: "/appointments/:appointmentId", lazy: page(() => import("./routes/app/appointment")) },
-      { path: "/services", lazy: page(() => import("./routes/app/services")) },
-      { path: "/services/:serviceId", lazy: page(() => import("./routes/app/service")) },
-      { path: "/staff", lazy: page(() => import("./routes/app/staff")) },
-      { path: "/staff/:staffId", lazy: page(() => import("./routes/app/staff-member")) },
-      { path: "/locations", lazy: page(() => import("./routes/app/locations")) },
-      { path: "/locations/:locationId", lazy: page(() => import("./routes/app/location")) },
-      { path: "/customers", lazy: page(() => import("./routes/app/customers")) },
-      { path: "/customers/import", lazy: page(() => import("./routes/app/customers-import")) },
-      { path: "/customers/:customerId", lazy: page(() => import("./routes/app/customer")) },
-      { path: "/settings", lazy: page(() => import("./routes/app/settings")) },
-      { path: "/settings/notifications", lazy: page(() => import("./routes/app/notifications")) },
-      { path: "/team", lazy: page(() => import("./routes/app/team")) },
-      { path: "*", lazy: page(() => import("./routes/app/not-found")) },
-    ],
-  },
-];
-
-export function createAppRouter() {
-  return createBrowserRouter(routes);
+export function AppRoutes() {
+  const { pathname } = useLocation();
+  return (
+    <ErrorBoundary FallbackComponent={RouteError} resetKeys={[pathname]}>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          {/* The customer's pages: no session needed, no dashboard code. */}
+          <Route path="/book/:slug" element={screen(() => import("./routes/public/book"))} />
+          <Route path="/manage-booking" element={screen(() => import("./routes/public/manage"))} />
+          <Route path="/confirm-consent" element={screen(() => import("./routes/public/consent"))} />
+          <Route element={<AuthLayout />}>
+            <Route path="/login" element={screen(() => import("./routes/auth/login"))} />
+            <Route path="/signup" element={screen(() => import("./routes/auth/signup"))} />
+            <Route path="/forgot-password" element={screen(() => import("./routes/auth/forgot-password"))} />
+            <Route path="/reset-password" element={screen(() => import("./routes/auth/reset-password"))} />
+            <Route path="/verify-email" element={screen(() => import("./routes/auth/verify-email"))} />
+            <Route path="/accept-invitation" element={screen(() => import("./routes/auth/accept-invitation"))} />
+          </Route>
+          <Route element={<AppLayout />}>
+            <Route path="/" element={screen(() => import("./routes/app/dashboard"))} />
+            <Route path="/getting-started" element={screen(() => import("./routes/app/getting-started"))} />
+            <Route path="/calendar" element={screen(() => import("./routes/app/calendar"))} />
+            <Route path="/appointments/pending" element={screen(() => import("./routes/app/pending"))} />
+            <Route path="/appointments/new" element={screen(() => import("./routes/app/new-appointment"))} />
+            <Route path="/appointments/:appointmentId" element={screen(() => import("./routes/app/appointment"))} />
+            <Route path="/services" element={screen(() => import("./routes/app/services"))} />
+            <Route path="/services/:serviceId" element={screen(() => import("./routes/app/service"))} />
+            <Route path="/staff" element={screen(() => import("./routes/app/staff"))} />
+            <Route path="/staff/:staffId" element={screen(() => import("./routes/app/staff-member"))} />
+            <Route path="/locations" element={screen(() => import("./routes/app/locations"))} />
+            <Route path="/locations/:locationId" element={screen(() => import("./routes/app/location"))} />
+            <Route path="/customers" element={screen(() => import("./routes/app/customers"))} />
+            <Route path="/customers/import" element={screen(() => import("./routes/app/customers-import"))} />
+            <Route path="/customers/:customerId" element={screen(() => import("./routes/app/customer"))} />
+            <Route path="/settings" element={screen(() => import("./routes/app/settings"))} />
+            <Route path="/settings/notifications" element={screen(() => import("./routes/app/notifications"))} />
+            <Route path="/team" element={screen(() => import("./routes/app/team"))} />
+            <Route path="*" element={screen(() => import("./routes/app/not-found"))} />
+          </Route>
+        </Routes>
+      </Suspense>
+    </ErrorBoundary>
+  );
 }

@@ -1,4 +1,4 @@
-import { addDays, dayBounds, daysBetween, formatDay, formatTime, formatTimeRange, localDate, localMinutes, todayIn, weekStart, zonedTimeToInstant } from "./zoned";
+import { addDays, dayBounds, daysBetween, monthEnd, formatDay, formatTime, formatTimeRange, localDate, localMinutes, todayIn, weekStart, zonedTimeToInstant } from "./zoned";
 
 const HOUR = 3_600_000;
 
@@ -42,6 +42,8 @@ describe("calendar dates", () => {
     expect(addDays("2027-03-27", 2)).toBe("2027-03-29");
     expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
     expect(daysBetween("2027-03-01", "2027-04-01")).toBe(31);
+    expect(monthEnd("2028-02-10")).toBe("2028-02-29");
+    expect(monthEnd("2027-12-31")).toBe("2027-12-31");
   });
 
   it("weeks run Monday to Sunday", () => {

@@ -1,9 +1,8 @@
-import { isRouteErrorResponse, Link, useRouteError } from "react-router";
+import type { FallbackProps } from "react-error-boundary";
 
-/** A screen that failed to load (a new deploy replaced its chunk, or it threw). */
-export function RouteError() {
-  const error = useRouteError();
-  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : error instanceof Error ? error.message : "Unknown error";
+/** A screen that failed to load (a new deploy replaced its chunk) or threw while drawing. */
+export function RouteError({ error }: FallbackProps) {
+  const message = error instanceof Error ? error.message : String(error);
   return (
     <main className="app-main">
       <div className="alert alert-error" role="alert">
@@ -14,9 +13,9 @@ export function RouteError() {
             <button type="button" className="btn btn-secondary btn-sm" onClick={() => window.location.reload()}>
               Reload
             </button>
-            <Link to="/" className="btn btn-ghost btn-sm">
+            <a href="/" className="btn btn-ghost btn-sm">
               Go to the dashboard
-            </Link>
+            </a>
           </div>
         </div>
       </div>

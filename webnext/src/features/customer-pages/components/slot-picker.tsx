@@ -3,10 +3,9 @@
 // times of the chosen day in the zone the customer picked (labelled with it). Free times are read in
 // windows of days, in that zone, and kept by TanStack Query, so going back costs nothing.
 import { useQueries, useQueryClient } from "@tanstack/react-query";
-import { endOfMonth, format, parseISO } from "date-fns";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Button } from "../../../components/ui/button";
-import { addDays, formatDay, formatTime, todayIn, zoneAbbreviation, zoneName, zonedTimeToInstant } from "../../../lib/zoned";
+import { addDays, formatDay, formatTime, monthEnd, todayIn, zoneAbbreviation, zoneName, zonedTimeToInstant } from "../../../lib/zoned";
 import type { SlotSource } from "../api/public";
 import { useWords } from "../i18n/use-words";
 import {
@@ -28,7 +27,7 @@ import { ZoneSelect } from "./zone-select";
 const DatePicker = lazy(() => import("./date-picker"));
 
 const monthOf = (date: string) => `${date.slice(0, 7)}-01`;
-const monthEndOf = (date: string) => format(endOfMonth(parseISO(date)), "yyyy-MM-dd");
+
 
 export interface SlotPickerProps {
   source: SlotSource;
@@ -125,7 +124,7 @@ export function SlotPicker({ source, zone, onZoneChange, suggestedZones, maxAdva
   const starts = [
     ...new Set([
       ...windowsCovering(strip[0] ?? shown, strip[strip.length - 1] ?? shown, today, lastDay),
-      ...(calendarOpen ? windowsCovering(month, monthEndOf(month), today, lastDay) : []),
+      ...(calendarOpen ? windowsCovering(month, monthEnd(month), today, lastDay) : []),
     ]),
   ];
   const results = useQueries({ queries: starts.map(windowQuery) });
