@@ -36,6 +36,14 @@ function show(fake: FakeApi, search = "") {
 }
 
 describe("NewAppointment", () => {
+  it("opened from a customer's page, has that customer chosen", async () => {
+    const fake = setUp({ [`GET /customers/${IDS.customer}`]: { body: customer } });
+    show(fake, `?customer_id=${IDS.customer}`);
+
+    expect(await screen.findByRole("button", { name: `Customer: ${customer.name}` })).toBeInTheDocument();
+    expect(fake.callsTo("GET /customers/{customer_id}")).toHaveLength(1);
+  });
+
   it("books the time the calendar was clicked at, for that person, then opens the calendar on its day", async () => {
     const start = at(600);
     const fake = setUp({ "POST /appointments": (req) => ({ status: 201, body: appointment(48, { ...(req.body as object), start_at: start }) }) });

@@ -2,7 +2,7 @@
 // the customer (found, or added on the spot as a walk-in) and notes; optionally repeated every few
 // weeks as a series, whose occurrences that could not be booked are listed. Opened from the
 // calendar's empty times with ?staff_id=&start=&location_id=&service_id= (all optional).
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { Alert } from "../../../components/ui/alert";
@@ -15,6 +15,7 @@ import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
 import { applyApiError } from "../../../lib/forms";
 import { addDays, formatDateTime, localDate, todayIn } from "../../../lib/zoned";
+import { useCustomer } from "../../customers/api/customers";
 import { CustomerPicker } from "../../customers/components/customer-picker";
 import { useCreateAppointment, useCreateSeries, type Series, type Slot } from "../api/appointments";
 import { dashboardLocale } from "../../../lib/format";
@@ -94,6 +95,14 @@ function NewAppointmentForm({ names }: { names: Names }) {
     },
   });
   const [customer, setCustomer] = useState<Schemas["CustomerRecord"] | null>(null);
+  // Booked from a customer's page: that customer is chosen already.
+  const given = useCustomer(params.get("customer_id") ?? "", { enabled: params.has("customer_id") });
+  useEffect(() => {
+    if (given.data && !given.data.erased_at) {
+      setCustomer(given.data);
+      setValue("customer_id", given.data.id);
+    }
+  }, [given.data, setValue]);
   const [message, setMessage] = useState<string | null>(null);
   const [report, setReport] = useState<Series | null>(null);
   // The free time picked: with "anyone" or "any location", the person and place it was offered with.

@@ -42,9 +42,10 @@ export function useCustomerSearch({ q, tag }: CustomerFilter, { limit = 50, enab
   });
 }
 
-export function useCustomer(customerId: string) {
+export function useCustomer(customerId: string, { enabled = true }: { enabled?: boolean } = {}) {
   const api = useApi();
   return useQuery({
+    enabled,
     queryKey: customerKey(customerId),
     queryFn: () => unwrap(api.client.GET("/customers/{customer_id}", { params: { path: { customer_id: customerId } } })),
   });

@@ -56,9 +56,14 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
         lead={`Customer since ${formatDateTime(c.created_at, timeZone, dashboardLocale(), { weekday: undefined, hour: undefined, minute: undefined, year: "numeric" })}`}
         actions={
           !erased && (
-            <Button variant="primary" onClick={() => setEditing(true)}>
-              Edit
-            </Button>
+            <>
+              <Link className="btn btn-secondary" to={`/appointments/new?customer_id=${encodeURIComponent(c.id)}`}>
+                Book an appointment
+              </Link>
+              <Button variant="primary" onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+            </>
           )
         }
       />
