@@ -15,6 +15,7 @@ import { useDeactivateStaff, useSchedule, useStaffMember, useUpdateStaff } from 
 import { ScheduleEditor } from "./schedule-editor";
 import { StaffForm } from "./staff-form";
 import { StaffPhoto } from "./staff-photo";
+import { StaffServices } from "./staff-services";
 import { TimeOffSection } from "./time-off";
 import "./staff.css";
 
@@ -109,6 +110,7 @@ function MemberPage({ member }: { member: StaffMember }) {
         <StaffForm key={member.version} member={member} />
       </section>
       <StaffPhoto member={member} />
+      <StaffServices member={member} readOnly={!admin} />
       <section className="card staff-section" aria-labelledby="hours-title">
         <h2 className="card-title" id="hours-title">
           Working hours
