@@ -1,23 +1,10 @@
 // Journey 3: a customer books on the public page, opens the manage link from the confirmation, moves
 // the booking to another time (the picker opens at the booking's own date), then cancels it (after
 // confirming). The business's side of the API sees the new time, then the cancellation.
-import type { Page } from "@playwright/test";
+import type { components } from "../src/lib/api-schema";
 import { expect, test } from "./fixtures";
+import { chooseDay, dayWords, slotAt } from "./support/booking-page";
 import { at, nextWeekday, SERVICE, setUpBusiness } from "./support/business";
-
-/** The time button offering exactly `instant` (the attribute is the API's own spelling of it). */
-async function slotAt(page: Page, instant: string) {
-  const times = page.locator("[data-slot]");
-  await expect(times.first()).toBeVisible();
-  const values = await times.evaluateAll((buttons) => buttons.map((b) => b.getAttribute("data-slot") ?? ""));
-  const value = values.find((v) => Date.parse(v) === Date.parse(instant));
-  expect(value, `a free time at ${instant} among ${values.join(", ")}`).toBeDefined();
-  return page.locator(`[data-slot="${value}"]`);
-}
-
-/** "Friday 4 December": how the day buttons name a date in en-GB. */
-const dayWords = (day: string) =>
-  new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 
 test("a customer books, then reschedules and cancels through the manage link", async ({ page, request }) => {
   const shot = (name: string) => page.screenshot({ path: `test-results/j3-${name}.png`, fullPage: true });
@@ -31,7 +18,7 @@ test("a customer books, then reschedules and cancels through the manage link", a
     await page.goto(`/book/${business.slug}`);
     await expect(page.getByRole("heading", { name: business.name })).toBeVisible();
     await page.getByRole("radio", { name: new RegExp(SERVICE.name) }).check();
-    await page.getByRole("group", { name: "Days" }).getByRole("button", { name: new RegExp(`^${dayWords(day)}`) }).click();
+    await chooseDay(page, day);
     const slot = await slotAt(page, first);
     await expect(slot).toHaveText("14:00");
     await slot.click();
@@ -40,7 +27,7 @@ test("a customer books, then reschedules and cancels through the manage link", a
     await page.getByRole("checkbox", { name: /booking terms/ }).check();
     const answer = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith(`/public/${business.slug}/bookings`));
     await page.getByRole("button", { name: "Book now" }).click();
-    const body = (await (await answer).json()) as { appointment: { id: string }; manage_url: string };
+    const body = (await (await answer).json()) as components["schemas"]["Booked"];
     await expect(page.getByRole("heading", { name: "You're booked" })).toBeVisible();
     await shot("booked");
     return body;

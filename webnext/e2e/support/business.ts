@@ -56,11 +56,6 @@ export function at(day: string, time: string): string {
   return fromZonedTime(`${day}T${time}:00`, ZONE).toISOString();
 }
 
-/** "HH:MM" in London, for an instant (24-hour, as the dashboard shows it in en-GB). */
-export function londonTime(instant: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(instant));
-}
-
 /** The next weekday (Monday to Friday) after `after` (by default today in London), "YYYY-MM-DD". */
 export function nextWeekday(after = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(new Date())): string {
   const day = new Date(`${after}T12:00:00Z`);

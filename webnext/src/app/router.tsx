@@ -16,46 +16,53 @@ const screen = (load: () => Promise<Module>) => {
 const AppLayout = lazy(() => import("../components/layouts/app-layout").then((m) => ({ default: m.AppLayout })));
 const AuthLayout = lazy(() => import("../components/layouts/auth-layout").then((m) => ({ default: m.AuthLayout })));
 
+// Made once, at load: a lazy() called during render is a new component type on every render, so
+// each navigation remounted the screen, and one to a screen whose code was not loaded yet never
+// ended (the router navigates in a transition, which waits for a lazy that is new each retry).
+const routes = (
+  <Routes>
+    {/* The customer's pages: no session needed, no dashboard code. */}
+    <Route path="/book/:slug" element={screen(() => import("./routes/public/book"))} />
+    <Route path="/manage-booking" element={screen(() => import("./routes/public/manage"))} />
+    <Route path="/confirm-consent" element={screen(() => import("./routes/public/consent"))} />
+    <Route element={<AuthLayout />}>
+      <Route path="/login" element={screen(() => import("./routes/auth/login"))} />
+      <Route path="/signup" element={screen(() => import("./routes/auth/signup"))} />
+      <Route path="/forgot-password" element={screen(() => import("./routes/auth/forgot-password"))} />
+      <Route path="/reset-password" element={screen(() => import("./routes/auth/reset-password"))} />
+      <Route path="/verify-email" element={screen(() => import("./routes/auth/verify-email"))} />
+      <Route path="/accept-invitation" element={screen(() => import("./routes/auth/accept-invitation"))} />
+    </Route>
+    <Route element={<AppLayout />}>
+      <Route path="/" element={screen(() => import("./routes/app/dashboard"))} />
+      <Route path="/getting-started" element={screen(() => import("./routes/app/getting-started"))} />
+      <Route path="/calendar" element={screen(() => import("./routes/app/calendar"))} />
+      <Route path="/appointments/pending" element={screen(() => import("./routes/app/pending"))} />
+      <Route path="/appointments/new" element={screen(() => import("./routes/app/new-appointment"))} />
+      <Route path="/appointments/:appointmentId" element={screen(() => import("./routes/app/appointment"))} />
+      <Route path="/services" element={screen(() => import("./routes/app/services"))} />
+      <Route path="/services/:serviceId" element={screen(() => import("./routes/app/service"))} />
+      <Route path="/staff" element={screen(() => import("./routes/app/staff"))} />
+      <Route path="/staff/:staffId" element={screen(() => import("./routes/app/staff-member"))} />
+      <Route path="/locations" element={screen(() => import("./routes/app/locations"))} />
+      <Route path="/locations/:locationId" element={screen(() => import("./routes/app/location"))} />
+      <Route path="/customers" element={screen(() => import("./routes/app/customers"))} />
+      <Route path="/customers/import" element={screen(() => import("./routes/app/customers-import"))} />
+      <Route path="/customers/:customerId" element={screen(() => import("./routes/app/customer"))} />
+      <Route path="/settings" element={screen(() => import("./routes/app/settings"))} />
+      <Route path="/settings/notifications" element={screen(() => import("./routes/app/notifications"))} />
+      <Route path="/team" element={screen(() => import("./routes/app/team"))} />
+      <Route path="*" element={screen(() => import("./routes/app/not-found"))} />
+    </Route>
+  </Routes>
+);
+
 export function AppRoutes() {
   const { pathname } = useLocation();
   return (
     <ErrorBoundary FallbackComponent={RouteError} resetKeys={[pathname]}>
       <Suspense fallback={<Loading />}>
-        <Routes>
-          {/* The customer's pages: no session needed, no dashboard code. */}
-          <Route path="/book/:slug" element={screen(() => import("./routes/public/book"))} />
-          <Route path="/manage-booking" element={screen(() => import("./routes/public/manage"))} />
-          <Route path="/confirm-consent" element={screen(() => import("./routes/public/consent"))} />
-          <Route element={<AuthLayout />}>
-            <Route path="/login" element={screen(() => import("./routes/auth/login"))} />
-            <Route path="/signup" element={screen(() => import("./routes/auth/signup"))} />
-            <Route path="/forgot-password" element={screen(() => import("./routes/auth/forgot-password"))} />
-            <Route path="/reset-password" element={screen(() => import("./routes/auth/reset-password"))} />
-            <Route path="/verify-email" element={screen(() => import("./routes/auth/verify-email"))} />
-            <Route path="/accept-invitation" element={screen(() => import("./routes/auth/accept-invitation"))} />
-          </Route>
-          <Route element={<AppLayout />}>
-            <Route path="/" element={screen(() => import("./routes/app/dashboard"))} />
-            <Route path="/getting-started" element={screen(() => import("./routes/app/getting-started"))} />
-            <Route path="/calendar" element={screen(() => import("./routes/app/calendar"))} />
-            <Route path="/appointments/pending" element={screen(() => import("./routes/app/pending"))} />
-            <Route path="/appointments/new" element={screen(() => import("./routes/app/new-appointment"))} />
-            <Route path="/appointments/:appointmentId" element={screen(() => import("./routes/app/appointment"))} />
-            <Route path="/services" element={screen(() => import("./routes/app/services"))} />
-            <Route path="/services/:serviceId" element={screen(() => import("./routes/app/service"))} />
-            <Route path="/staff" element={screen(() => import("./routes/app/staff"))} />
-            <Route path="/staff/:staffId" element={screen(() => import("./routes/app/staff-member"))} />
-            <Route path="/locations" element={screen(() => import("./routes/app/locations"))} />
-            <Route path="/locations/:locationId" element={screen(() => import("./routes/app/location"))} />
-            <Route path="/customers" element={screen(() => import("./routes/app/customers"))} />
-            <Route path="/customers/import" element={screen(() => import("./routes/app/customers-import"))} />
-            <Route path="/customers/:customerId" element={screen(() => import("./routes/app/customer"))} />
-            <Route path="/settings" element={screen(() => import("./routes/app/settings"))} />
-            <Route path="/settings/notifications" element={screen(() => import("./routes/app/notifications"))} />
-            <Route path="/team" element={screen(() => import("./routes/app/team"))} />
-            <Route path="*" element={screen(() => import("./routes/app/not-found"))} />
-          </Route>
-        </Routes>
+        {routes}
       </Suspense>
     </ErrorBoundary>
   );
