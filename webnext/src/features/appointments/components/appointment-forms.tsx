@@ -6,6 +6,7 @@ import { useForm } from "react-hook-form";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
+import { NamedOptions } from "../../../components/ui/option-list";
 import { ApiError } from "../../../lib/api-client";
 import { applyApiError } from "../../../lib/forms";
 import { formatDateTime, localDate, todayIn } from "../../../lib/zoned";
@@ -122,11 +123,7 @@ export function RescheduleForm({ appointment, names, zone, locale, onDone, onClo
             setSlot(null);
           }}
         >
-          {performers.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <NamedOptions items={performers} />
         </select>
       </Field>
       <SlotPicker

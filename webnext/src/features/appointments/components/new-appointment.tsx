@@ -9,6 +9,7 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Field } from "../../../components/ui/field";
+import { NamedOptions } from "../../../components/ui/option-list";
 import { PageHeader } from "../../../components/ui/page-header";
 import { Loading } from "../../../components/ui/spinner";
 import { useToast } from "../../../components/ui/toast";
@@ -176,11 +177,7 @@ function NewAppointmentForm({ names }: { names: Names }) {
         <Field label="Service" error={errors.service_id?.message}>
           <select {...register("service_id", { required: "Choose a service." })}>
             <option value="">Choose a service…</option>
-            {services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <NamedOptions items={services} />
           </select>
         </Field>
         <Field label="Staff member" error={errors.staff_id?.message}>
@@ -199,11 +196,7 @@ function NewAppointmentForm({ names }: { names: Names }) {
           <Field label="Location" error={errors.location_id?.message}>
             <select {...register("location_id")}>
               <option value="">Any location</option>
-              {locations.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
+              <NamedOptions items={locations} />
             </select>
           </Field>
         )}

@@ -1,14 +1,13 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { useNavigate, useSearchParams } from "react-router";
-import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError } from "../../../lib/api-client";
 import { applyApiError } from "../../../lib/forms";
 import { useAcceptInvitation } from "../api/auth";
-import { AuthHeading, MissingToken, PasswordInput, problemOf, type Problem } from "./auth-parts";
+import { AuthHeading, MissingToken, PasswordInput, type Problem, ProblemAlert, problemOf } from "./auth-parts";
 
 interface Values {
   name: string;
@@ -58,11 +57,7 @@ function AcceptForm({ token }: { token: string }) {
   return (
     <div className="page-auth">
       <AuthHeading title="You're invited" lead="Set up your account to join your team on Booking." />
-      {problem && (
-        <Alert tone={problem.tone} title={problem.title}>
-          {problem.message}
-        </Alert>
-      )}
+      <ProblemAlert problem={problem} />
       <form className="stack" aria-label="Join the team" noValidate onSubmit={(e) => void submit(e)}>
         <Field label="Your name" hint="How your colleagues and customers will see you." error={errors.name?.message}>
           <input autoComplete="name" maxLength={120} {...register("name", { required: "Enter your name.", validate: (v) => v.trim() !== "" || "Enter your name." })} />

@@ -1,11 +1,18 @@
 // Pieces the account pages share: the heading, the result panel that replaces a form once it is
-// done, the password input with show/hide, and an API refusal in words.
+// done, the password input with show/hide, and an API refusal in words and as an alert.
 import { useEffect, useRef, useState, type InputHTMLAttributes, type ReactNode, type Ref } from "react";
 import { Link } from "react-router";
+import { Alert } from "../../../components/ui/alert";
 import { ApiError, retryWords } from "../../../lib/api-client";
 
 export const PASSWORD_HINT = "At least 10 characters. A short sentence is easy to remember and hard to guess.";
 export const MIN_PASSWORD = 10;
+
+/** The e-mail field's rules on every account page. */
+export const EMAIL_RULES = {
+  required: "Enter your e-mail address.",
+  pattern: { value: /^\S+@\S+\.\S+$/, message: "Enter an e-mail address like name@example.com." },
+};
 
 export function AuthHeading({ title, lead }: { title: string; lead?: ReactNode }) {
   return (
@@ -81,6 +88,16 @@ export interface Problem {
   tone: "error" | "warning";
   /** Log-in is paused after failed attempts: resetting the password is the way on. */
   lockout?: boolean;
+}
+
+/** The refusal above a form, if there is one, with the way on (`actions`) where there is one. */
+export function ProblemAlert({ problem, actions }: { problem: Problem | null; actions?: ReactNode }) {
+  if (!problem) return null;
+  return (
+    <Alert tone={problem.tone} title={problem.title} actions={actions}>
+      {problem.message}
+    </Alert>
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeApi, invalid } from "../../../testing/fake-api";
+import { business } from "../../../testing/fixtures";
 import { renderScreen } from "../../../testing/render";
 import { safeNext, slugify } from "../utils/options";
 import { AcceptInvitation } from "./accept-invitation";
@@ -14,26 +15,14 @@ const USER = { id: "6f1c2d3e-0000-4000-8000-000000000001", email: "owner@bella.t
 const BUSINESS_ID = "6f1c2d3e-0000-4000-8000-0000000000b1";
 const TOKENS = { access_token: "new-access", refresh_token: "new-refresh", token_type: "Bearer", expires_in: 900 };
 const LOGIN_SESSION = { ...TOKENS, user: USER, role: "owner", business_id: BUSINESS_ID, device_token: "device-1234567890" };
-const BUSINESS = {
+// A business just signed up: nothing filled in beyond its name.
+const BUSINESS = business({
   id: BUSINESS_ID,
   name: "Bella Hair Studio",
   slug: "bella-hair-studio",
-  time_zone: "Europe/London",
-  currency: "GBP",
-  locale: "en",
   contact: { email: null, phone: null, website: null, address: null },
-  logo_key: null,
-  booking_policy: {
-    slot_interval_min: 15, min_notice_min: 60, max_advance_days: 60, cancel_cutoff_min: 1440,
-    reschedule_cutoff_min: 1440, auto_confirm: true, buffer_before_min: 0, buffer_after_min: 0,
-  },
-  plan: "trial",
-  status: "active",
-  trial_ends_at: "2026-12-16T10:00:00Z",
   version: 1,
-  created_at: "2026-12-02T10:00:00Z",
-  updated_at: "2026-12-02T10:00:00Z",
-};
+});
 
 function error(status: number, code: string, message: string, details: Record<string, unknown> = {}, headers?: Record<string, string>) {
   return { status, body: { error: { code, message, details } }, ...(headers ? { headers } : {}) };

@@ -1,13 +1,12 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link } from "react-router";
-import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
 import { ApiError } from "../../../lib/api-client";
 import { applyApiError } from "../../../lib/forms";
 import { useForgotPassword } from "../api/auth";
-import { AuthHeading, problemOf, ResultPanel, type Problem } from "./auth-parts";
+import { AuthHeading, EMAIL_RULES, type Problem, ProblemAlert, problemOf, ResultPanel } from "./auth-parts";
 
 /** /forgot-password: ask for a reset link. The answer is the same whether the address is known. */
 export function ForgotPassword() {
@@ -53,11 +52,7 @@ export function ForgotPassword() {
   return (
     <div className="page-auth">
       <AuthHeading title="Forgot your password?" lead="Enter the address you log in with and we'll e-mail you a link to choose a new one." />
-      {problem && (
-        <Alert tone={problem.tone} title={problem.title}>
-          {problem.message}
-        </Alert>
-      )}
+      <ProblemAlert problem={problem} />
       <form className="stack" aria-label="Reset your password" noValidate onSubmit={(e) => void submit(e)}>
         <Field label="E-mail" error={formState.errors.email?.message}>
           <input
@@ -65,7 +60,7 @@ export function ForgotPassword() {
             autoComplete="email"
             autoCapitalize="none"
             spellCheck={false}
-            {...register("email", { required: "Enter your e-mail address.", pattern: { value: /^\S+@\S+\.\S+$/, message: "Enter an e-mail address like name@example.com." } })}
+            {...register("email", EMAIL_RULES)}
           />
         </Field>
         <Button type="submit" variant="primary" block busy={formState.isSubmitting}>

@@ -1,7 +1,6 @@
 import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
-import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
 import { ApiError } from "../../../lib/api-client";
@@ -9,7 +8,7 @@ import { useApi } from "../../../lib/api-context";
 import { applyApiError } from "../../../lib/forms";
 import { useLogin } from "../api/auth";
 import { safeNext } from "../utils/options";
-import { AuthHeading, PasswordInput, problemOf, type Problem } from "./auth-parts";
+import { AuthHeading, EMAIL_RULES, PasswordInput, type Problem, ProblemAlert, problemOf } from "./auth-parts";
 
 interface Values {
   email: string;
@@ -65,21 +64,16 @@ export function LoginForm() {
   return (
     <div className="page-auth">
       <AuthHeading title="Welcome back" lead="Log in to manage your bookings, team and settings." />
-      {problem && (
-        <Alert
-          tone={problem.tone}
-          title={problem.title}
-          actions={
-            problem.lockout ? (
-              <Link to="/forgot-password" className="btn btn-secondary btn-sm">
-                Reset your password
-              </Link>
-            ) : undefined
-          }
-        >
-          {problem.message}
-        </Alert>
-      )}
+      <ProblemAlert
+        problem={problem}
+        actions={
+          problem?.lockout ? (
+            <Link to="/forgot-password" className="btn btn-secondary btn-sm">
+              Reset your password
+            </Link>
+          ) : undefined
+        }
+      />
       <form className="stack" aria-label="Log in" noValidate onSubmit={(e) => void submit(e)}>
         <Field label="E-mail" error={errors.email?.message}>
           <input
@@ -87,7 +81,7 @@ export function LoginForm() {
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
-            {...register("email", { required: "Enter your e-mail address.", pattern: { value: /^\S+@\S+\.\S+$/, message: "Enter an e-mail address like name@example.com." } })}
+            {...register("email", EMAIL_RULES)}
           />
         </Field>
         <Field label="Password" error={errors.password?.message}>

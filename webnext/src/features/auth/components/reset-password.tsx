@@ -1,13 +1,12 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, useSearchParams } from "react-router";
-import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
 import { ApiError } from "../../../lib/api-client";
 import { applyApiError } from "../../../lib/forms";
 import { useResetPassword } from "../api/auth";
-import { AuthHeading, MIN_PASSWORD, MissingToken, PASSWORD_HINT, PasswordInput, problemOf, ResultPanel, type Problem } from "./auth-parts";
+import { AuthHeading, MIN_PASSWORD, MissingToken, PASSWORD_HINT, PasswordInput, type Problem, ProblemAlert, problemOf, ResultPanel } from "./auth-parts";
 
 interface Values {
   password: string;
@@ -67,21 +66,16 @@ function ResetForm({ token }: { token: string }) {
   return (
     <div className="page-auth">
       <AuthHeading title="Choose a new password" lead="After this, every device that was logged in will need to log in again." />
-      {problem && (
-        <Alert
-          tone={problem.tone}
-          title={problem.title}
-          actions={
-            problem.expired ? (
-              <Link to="/forgot-password" className="btn btn-secondary btn-sm">
-                Send a new link
-              </Link>
-            ) : undefined
-          }
-        >
-          {problem.message}
-        </Alert>
-      )}
+      <ProblemAlert
+        problem={problem}
+        actions={
+          problem?.expired ? (
+            <Link to="/forgot-password" className="btn btn-secondary btn-sm">
+              Send a new link
+            </Link>
+          ) : undefined
+        }
+      />
       <form className="stack" aria-label="Choose a new password" noValidate onSubmit={(e) => void submit(e)}>
         <Field label="New password" hint={PASSWORD_HINT} error={errors.password?.message}>
           <PasswordInput

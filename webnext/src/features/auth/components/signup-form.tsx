@@ -1,17 +1,18 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, Navigate, useNavigate } from "react-router";
-import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
+import { OptionList } from "../../../components/ui/option-list";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
 import { useApi } from "../../../lib/api-context";
 import { applyApiError } from "../../../lib/forms";
+import { currencyOptions, guessCurrency, timeZoneOptions } from "../../../lib/options";
 import { browserTimeZone } from "../../../lib/zoned";
 import { useSignup } from "../api/auth";
-import { CURRENCIES, guessCurrency, SLUG_PATTERN, slugify, timeZones } from "../utils/options";
-import { AuthHeading, MIN_PASSWORD, PASSWORD_HINT, PasswordInput, problemOf, type Problem } from "./auth-parts";
+import { SLUG_PATTERN, slugify } from "../utils/options";
+import { AuthHeading, EMAIL_RULES, MIN_PASSWORD, PASSWORD_HINT, PasswordInput, type Problem, ProblemAlert, problemOf } from "./auth-parts";
 
 interface Values {
   business_name: string;
@@ -40,7 +41,7 @@ export function SignupForm() {
   const signup = useSignup();
   const [problem, setProblem] = useState<Problem | null>(null);
   const [zone] = useState(browserTimeZone);
-  const [zones] = useState(() => timeZones(zone));
+  const [zones] = useState(() => timeZoneOptions(zone));
   const { register, handleSubmit, setError, watch, formState } = useForm<Values>({
     mode: "onSubmit",
     reValidateMode: "onChange",
@@ -86,11 +87,7 @@ export function SignupForm() {
   return (
     <div className="page-auth">
       <AuthHeading title="Start your free trial" lead="Set up your business in a minute. You can change everything later." />
-      {problem && (
-        <Alert tone={problem.tone} title={problem.title}>
-          {problem.message}
-        </Alert>
-      )}
+      <ProblemAlert problem={problem} />
       <form className="stack" aria-label="Create your account" noValidate onSubmit={(e) => void submit(e)}>
         <fieldset className="stack">
           <legend>Your business</legend>
@@ -104,20 +101,12 @@ export function SignupForm() {
           <div className="grid-2">
             <Field label="Time zone" hint="Appointment times are shown in this zone." error={errors.time_zone?.message}>
               <select {...register("time_zone", { required: "Choose a time zone." })}>
-                {zones.map((z) => (
-                  <option key={z} value={z}>
-                    {z.replace(/_/g, " ")}
-                  </option>
-                ))}
+                <OptionList options={zones} />
               </select>
             </Field>
             <Field label="Currency" hint="Used for prices and payments." error={errors.currency?.message}>
               <select {...register("currency", { required: "Choose a currency." })}>
-                {CURRENCIES.map(([code, name]) => (
-                  <option key={code} value={code}>
-                    {code} · {name}
-                  </option>
-                ))}
+                <OptionList options={currencyOptions()} />
               </select>
             </Field>
           </div>
@@ -153,7 +142,7 @@ export function SignupForm() {
               autoComplete="email"
               autoCapitalize="none"
               spellCheck={false}
-              {...register("email", { required: "Enter your e-mail address.", pattern: { value: /^\S+@\S+\.\S+$/, message: "Enter an e-mail address like name@example.com." } })}
+              {...register("email", EMAIL_RULES)}
             />
           </Field>
           <Field label="Password" hint={PASSWORD_HINT} error={errors.password?.message}>

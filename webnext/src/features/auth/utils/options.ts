@@ -1,4 +1,5 @@
-// The choices and guesses of the sign-up form, and where a log-in may lead afterwards.
+// The sign-up form's booking page address, and where a log-in may lead afterwards (time zones and
+// currencies are in lib/options.ts).
 
 /** Where to go after logging in: `next` when it is a path of this site, else `fallback`. */
 export function safeNext(next: string | null | undefined, fallback = "/"): string {
@@ -28,40 +29,3 @@ export function slugify(name: string): string {
 
 /** What the API accepts as a booking page address (the Signup schema's pattern). */
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/;
-
-/** Every IANA zone the browser knows, with `ensure` (the browser's own) always among them. */
-export function timeZones(ensure: string): string[] {
-  let zones: string[];
-  try {
-    zones = Intl.supportedValuesOf("timeZone");
-  } catch {
-    zones = [];
-  }
-  return [...new Set([...zones, ensure, "UTC"])].sort();
-}
-
-export const CURRENCIES: readonly (readonly [string, string])[] = [
-  ["EUR", "Euro"], ["USD", "US dollar"], ["GBP", "Pound sterling"], ["CHF", "Swiss franc"],
-  ["CAD", "Canadian dollar"], ["AUD", "Australian dollar"], ["NZD", "New Zealand dollar"],
-  ["SEK", "Swedish krona"], ["NOK", "Norwegian krone"], ["DKK", "Danish krone"], ["PLN", "Polish złoty"],
-  ["CZK", "Czech koruna"], ["HUF", "Hungarian forint"], ["RON", "Romanian leu"], ["TRY", "Turkish lira"],
-  ["AED", "UAE dirham"], ["ZAR", "South African rand"], ["INR", "Indian rupee"], ["SGD", "Singapore dollar"],
-  ["HKD", "Hong Kong dollar"], ["JPY", "Japanese yen"], ["CNY", "Chinese yuan"], ["BRL", "Brazilian real"],
-  ["MXN", "Mexican peso"],
-];
-
-const REGION_CURRENCY: Record<string, string> = {
-  GB: "GBP", US: "USD", CA: "CAD", AU: "AUD", NZ: "NZD", CH: "CHF", SE: "SEK", NO: "NOK", DK: "DKK",
-  PL: "PLN", CZ: "CZK", HU: "HUF", RO: "RON", TR: "TRY", AE: "AED", ZA: "ZAR", IN: "INR", SG: "SGD",
-  HK: "HKD", JP: "JPY", CN: "CNY", BR: "BRL", MX: "MXN",
-};
-
-/** A first guess from the browser's languages ("en-GB" → GBP), else EUR. */
-export function guessCurrency(languages: readonly string[] = globalThis.navigator?.languages ?? []): string {
-  for (const tag of languages) {
-    const region = tag.split("-")[1]?.toUpperCase();
-    const currency = region ? REGION_CURRENCY[region] : undefined;
-    if (currency) return currency;
-  }
-  return "EUR";
-}

@@ -5,20 +5,8 @@ import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { fakeApi, type Handler } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import type { CalendarEvent } from "./calendar-grid";
-import {
-  AMARA,
-  appointment,
-  COLOUR,
-  DANA,
-  HAIRCUT,
-  location,
-  me,
-  page,
-  service,
-  staffMember,
-  timeOff,
-  weekdays,
-} from "../testing/fixtures";
+import { IDS, location, me, page, schedule, service, stylist, timeOff } from "../../../testing/fixtures";
+import { appointment } from "../testing/fixtures";
 import { formatDay } from "../../../lib/zoned";
 import { dashboardLocale } from "../../../lib/format";
 import { CalendarScreen } from "./calendar-screen";
@@ -41,10 +29,10 @@ vi.mock("../../appointments/components/appointment-panel", () => ({
   AppointmentPanel: ({ appointmentId }: { appointmentId: string }) => <p>Panel for {appointmentId}</p>,
 }));
 
-const cut = appointment("2026-12-07T10:00:00Z", "2026-12-07T10:45:00Z", { staff_id: AMARA, service_id: HAIRCUT });
+const cut = appointment("2026-12-07T10:00:00Z", "2026-12-07T10:45:00Z", { staff_id: IDS.amara, service_id: IDS.haircut });
 const colour = appointment("2026-12-07T14:30:00Z", "2026-12-07T16:00:00Z", {
-  staff_id: DANA,
-  service_id: COLOUR,
+  staff_id: IDS.dana,
+  service_id: IDS.colour,
   status: "pending",
   customer: { id: "c2", name: "Priya Shah", email: null, phone: null },
 });
@@ -52,13 +40,13 @@ const colour = appointment("2026-12-07T14:30:00Z", "2026-12-07T16:00:00Z", {
 function api(extra: Record<string, Handler> = {}) {
   return fakeApi({
     "GET /auth/me": { body: me() },
-    "GET /staff": { body: page([staffMember(AMARA, "Amara Okafor"), staffMember(DANA, "Dana Demo")]) },
-    "GET /services": { body: page([service(HAIRCUT, "Haircut", "#4f46e5"), service(COLOUR, "Colour", "#db2777")]) },
-    "GET /locations": { body: page([location]) },
+    "GET /staff": { body: page([stylist(IDS.amara, "Amara Okafor"), stylist(IDS.dana, "Dana Demo")]) },
+    "GET /services": { body: page([service(), service({ id: IDS.colour, name: "Colour", color: "#db2777" })]) },
+    "GET /locations": { body: page([location()]) },
     "GET /appointments": { body: page([cut, colour]) },
-    "GET /staff/{staff_id}/schedule": { body: weekdays() },
+    "GET /staff/{staff_id}/schedule": { body: schedule() },
     "GET /staff/{staff_id}/time-off": (_req, { staff_id }) => ({
-      body: page(staff_id === DANA ? [timeOff("2026-12-07T09:00:00Z", "2026-12-07T11:00:00Z", { staff_id: DANA })] : []),
+      body: page(staff_id === IDS.dana ? [timeOff({ starts_at: "2026-12-07T09:00:00Z", ends_at: "2026-12-07T11:00:00Z", staff_id: IDS.dana })] : []),
     }),
     ...extra,
   });
@@ -111,7 +99,7 @@ test("appointments sit in their staff member's column at London's time, coloured
 });
 
 test("after the clocks go forward, 08:00 UTC shows at 09:00 London", async () => {
-  const summer = appointment("2027-03-29T08:00:00Z", "2027-03-29T08:45:00Z", { staff_id: AMARA });
+  const summer = appointment("2027-03-29T08:00:00Z", "2027-03-29T08:45:00Z", { staff_id: IDS.amara });
   const server = api({ "GET /appointments": { body: page([summer]) } });
   const { container } = renderScreen(<CalendarScreen />, server, { path: "/calendar?view=day&date=2027-03-29", route: "/calendar" });
   await screen.findByText("Oscar Smith", {}, SLOW);
@@ -155,12 +143,12 @@ test("clicking an empty time books it for that person at that London time", asyn
   await dayView();
   act(() => {
     const props = dnd.props as unknown as { onSelectSlot: (slot: { start: Date; end: Date; resourceId: string; slots: Date[]; action: string }) => void };
-    props.onSelectSlot({ start: new Date(2026, 11, 7, 11, 0), end: new Date(2026, 11, 7, 11, 15), resourceId: DANA, slots: [], action: "click" });
+    props.onSelectSlot({ start: new Date(2026, 11, 7, 11, 0), end: new Date(2026, 11, 7, 11, 15), resourceId: IDS.dana, slots: [], action: "click" });
   });
   const where = await screen.findByTestId("location");
   const url = new URL(where.textContent!, "http://app.test");
   expect(url.pathname).toBe("/appointments/new");
-  expect(Object.fromEntries(url.searchParams)).toEqual({ staff_id: DANA, start: "2026-12-07T11:00:00.000Z", location_id: location.id });
+  expect(Object.fromEntries(url.searchParams)).toEqual({ staff_id: IDS.dana, start: "2026-12-07T11:00:00.000Z", location_id: IDS.soho });
 });
 
 test("clicking an appointment opens its panel", async () => {
@@ -181,22 +169,22 @@ test("dragging to another person and time sends the move with the version, and s
   let moved = false;
   const server = api({
     "GET /appointments": () => ({
-      body: page(moved ? [{ ...cut, staff_id: DANA, start_at: "2026-12-07T15:00:00Z", end_at: "2026-12-07T15:45:00Z", version: 4 }, colour] : [cut, colour]),
+      body: page(moved ? [{ ...cut, staff_id: IDS.dana, start_at: "2026-12-07T15:00:00Z", end_at: "2026-12-07T15:45:00Z", version: 4 }, colour] : [cut, colour]),
     }),
     "POST /appointments/{appointment_id}/reschedule": async () => {
       await answered;
       moved = true;
-      return { body: { ...cut, customer: undefined, staff_id: DANA, start_at: "2026-12-07T15:00:00+00:00", end_at: "2026-12-07T15:45:00+00:00", version: 4 } };
+      return { body: { ...cut, customer: undefined, staff_id: IDS.dana, start_at: "2026-12-07T15:00:00+00:00", end_at: "2026-12-07T15:45:00+00:00", version: 4 } };
     },
   });
   const { container } = await dayView(server);
-  drop(cut.id, new Date(2026, 11, 7, 15, 0), DANA);
+  drop(cut.id, new Date(2026, 11, 7, 15, 0), IDS.dana);
   await waitFor(() => expect(eventIn(columns(container)[1]!, "Oscar Smith")).toBeDefined());
   expect(minutesFromTop(eventIn(columns(container)[1]!, "Oscar Smith")!)).toBe(15 * 60);
   expect(eventIn(columns(container)[0]!, "Oscar Smith")).toBeUndefined();
   const [call] = server.callsTo("POST /appointments/{appointment_id}/reschedule");
   expect(call!.path).toBe(`/appointments/${cut.id}/reschedule`);
-  expect(call!.body).toEqual({ start_at: "2026-12-07T15:00:00.000Z", staff_id: DANA, version: 3 });
+  expect(call!.body).toEqual({ start_at: "2026-12-07T15:00:00.000Z", staff_id: IDS.dana, version: 3 });
   release();
   expect(await screen.findByText(/Moved to .* with Dana Demo\./)).toBeInTheDocument();
   expect(eventIn(columns(container)[1]!, "Oscar Smith")).toBeDefined();
@@ -216,7 +204,7 @@ test("a refused drop puts the appointment back and says why", async () => {
   expect(alert).toHaveTextContent("This time is outside working hours.");
   expect(server.callsTo("POST /appointments/{appointment_id}/reschedule")[0]!.body).toEqual({
     start_at: "2026-12-07T18:00:00.000Z",
-    staff_id: AMARA,
+    staff_id: IDS.amara,
     version: 3,
   });
   const back = eventIn(columns(container)[0]!, "Oscar Smith")!;
@@ -231,14 +219,14 @@ test("a 422 refusal shows the field's reason too", async () => {
     },
   });
   await dayView(server);
-  drop(cut.id, new Date(2026, 11, 7, 10, 0), DANA);
+  drop(cut.id, new Date(2026, 11, 7, 10, 0), IDS.dana);
   expect(await screen.findByRole("alert")).toHaveTextContent("does not perform this service");
 });
 
 test("dropping an appointment where it already is sends nothing", async () => {
   const server = api();
   await dayView(server);
-  drop(cut.id, new Date(2026, 11, 7, 10, 0), AMARA);
+  drop(cut.id, new Date(2026, 11, 7, 10, 0), IDS.amara);
   drop(cut.id, new Date(2026, 11, 7, 10, 0));
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(server.callsTo("POST /appointments/{appointment_id}/reschedule")).toHaveLength(0);
@@ -253,8 +241,8 @@ test("the week view says which days have no appointments; the URL keeps the view
   expect(heads).toHaveLength(7);
   expect(heads[0]).toContain("1 appointment");
   expect(heads.slice(1).every((h) => h?.includes("No appointments"))).toBe(true);
-  await userEvent.selectOptions(screen.getByLabelText("Staff"), AMARA);
-  expect(router.state.location.search).toContain(`staff=${AMARA}`);
+  await userEvent.selectOptions(screen.getByLabelText("Staff"), IDS.amara);
+  expect(router.state.location.search).toContain(`staff=${IDS.amara}`);
   await userEvent.click(screen.getByRole("button", { name: "Month" }));
   expect(router.state.location.search).toContain("view=month");
   await userEvent.click(screen.getByRole("button", { name: "Next month" }));
@@ -263,10 +251,10 @@ test("the week view says which days have no appointments; the URL keeps the view
 
 test("a week for one person is shaded with their hours, day by day", async () => {
   const server = api({ "GET /appointments": { body: page([cut]) } });
-  const { container } = renderScreen(<CalendarScreen />, server, { path: `/calendar?view=week&date=2026-12-07&staff=${AMARA}`, route: "/calendar" });
+  const { container } = renderScreen(<CalendarScreen />, server, { path: `/calendar?view=week&date=2026-12-07&staff=${IDS.amara}`, route: "/calendar" });
   await screen.findByText("Oscar Smith", {}, SLOW);
-  expect(Object.fromEntries(server.callsTo("GET /appointments")[0]!.query)).toMatchObject({ staff_id: AMARA });
-  expect(server.callsTo("GET /staff/{staff_id}/schedule").map((c) => c.path)).toEqual([`/staff/${AMARA}/schedule`]);
+  expect(Object.fromEntries(server.callsTo("GET /appointments")[0]!.query)).toMatchObject({ staff_id: IDS.amara });
+  expect(server.callsTo("GET /staff/{staff_id}/schedule").map((c) => c.path)).toEqual([`/staff/${IDS.amara}/schedule`]);
   await waitFor(() => expect(slotAt(columns(container)[0]!, 12 * 60 + 30)).toHaveClass("cal-slot-break"));
   const days = columns(container);
   expect(days).toHaveLength(7);
@@ -297,8 +285,8 @@ test("on a phone: one person's agenda, a week strip that shows empty days, and a
   const sunday = screen.getByRole("button", { name: `${day("2026-12-13")}, No appointments` });
   expect(sunday).toHaveClass("is-empty");
   expect(sunday).toHaveTextContent("–");
-  await userEvent.selectOptions(screen.getByLabelText("Whose calendar"), DANA);
-  expect(router.state.location.search).toContain(`staff=${DANA}`);
+  await userEvent.selectOptions(screen.getByLabelText("Whose calendar"), IDS.dana);
+  expect(router.state.location.search).toContain(`staff=${IDS.dana}`);
   expect(await screen.findByText("Priya Shah")).toBeInTheDocument();
   await userEvent.click(sunday);
   expect(router.state.location.search).toContain("date=2026-12-13");

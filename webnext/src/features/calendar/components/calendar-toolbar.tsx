@@ -4,6 +4,7 @@ import { useId, useState } from "react";
 import { DayPicker } from "react-day-picker";
 import "react-day-picker/style.css";
 import { Button } from "../../../components/ui/button";
+import { NamedOptions } from "../../../components/ui/option-list";
 import type { Location } from "../../locations/api/locations";
 import type { StaffMember } from "../../staff/api/staff";
 import { formatDay, todayIn } from "../../../lib/zoned";
@@ -93,11 +94,7 @@ export function CalendarToolbar({
           <label htmlFor={staffSelect}>Staff</label>
           <select id={staffSelect} className="input-sm" value={staffId ?? ""} onChange={(e) => onChange({ staff: e.target.value || null })}>
             <option value="">Everyone</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <NamedOptions items={people} />
           </select>
         </div>
       )}
@@ -106,11 +103,7 @@ export function CalendarToolbar({
           <label htmlFor={locationSelect}>Location</label>
           <select id={locationSelect} className="input-sm" value={locationId ?? ""} onChange={(e) => onChange({ location: e.target.value || null, staff: null })}>
             <option value="">All locations</option>
-            {locations.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
+            <NamedOptions items={locations} />
           </select>
         </div>
       )}

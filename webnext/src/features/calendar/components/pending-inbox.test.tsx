@@ -4,7 +4,8 @@ import { expect, test, vi } from "vitest";
 import { fakeApi, invalid, type Handler } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import { addDays, todayIn } from "../../../lib/zoned";
-import { AMARA, appointment, HAIRCUT, me, page, service, staffMember } from "../testing/fixtures";
+import { IDS, me, page, service, stylist } from "../../../testing/fixtures";
+import { appointment } from "../testing/fixtures";
 import { PendingInbox } from "./pending-inbox";
 
 vi.setConfig({ testTimeout: 20_000 });
@@ -20,8 +21,8 @@ function api(extra: Record<string, Handler> = {}) {
   let pending = [request];
   const fake = fakeApi({
     "GET /auth/me": { body: me() },
-    "GET /staff": { body: page([staffMember(AMARA, "Amara Okafor")]) },
-    "GET /services": { body: page([service(HAIRCUT, "Haircut", "#4f46e5")]) },
+    "GET /staff": { body: page([stylist(IDS.amara, "Amara Okafor")]) },
+    "GET /services": { body: page([service()]) },
     "GET /appointments": () => ({ body: page(pending) }),
     "POST /appointments/{appointment_id}/confirm": () => {
       pending = [];

@@ -4,6 +4,7 @@ import { useId } from "react";
 import { Link } from "react-router";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
+import { NamedOptions } from "../../../components/ui/option-list";
 import { Loading } from "../../../components/ui/spinner";
 import type { Schemas } from "../../../lib/api-client";
 import { addDays, formatDay, formatTimeRange, localDate, todayIn } from "../../../lib/zoned";
@@ -54,11 +55,7 @@ export function PhoneAgenda({
             Whose calendar
           </label>
           <select id={staffSelect} value={staffId} onChange={(e) => onStaff(e.target.value)}>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <NamedOptions items={people} />
           </select>
         </div>
       )}

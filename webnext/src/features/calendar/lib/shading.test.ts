@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { AMARA, LONDON, SHOP, timeOff, weekdays } from "../testing/fixtures";
+import { IDS, schedule as weekdays, timeOff } from "../../../testing/fixtures";
+import { LONDON } from "../testing/fixtures";
 import { isoWeekday, shadeAt, workingTime } from "./shading";
 
 const zoneOf = () => LONDON;
@@ -28,10 +29,12 @@ test("hours are London wall-clock: after the spring change 09:00 is 08:00 UTC", 
 });
 
 test("an override replaces the weekly hours of its date; an empty one means a day off", () => {
-  const schedule = weekdays([
-    { date: "2026-12-08", location_id: SHOP, intervals: [{ start: "14:00", end: "18:00" }] },
-    { date: "2026-12-09", location_id: null, intervals: [] },
-  ]);
+  const schedule = weekdays({
+    overrides: [
+      { date: "2026-12-08", location_id: IDS.soho, intervals: [{ start: "14:00", end: "18:00" }] },
+      { date: "2026-12-09", location_id: null, intervals: [] },
+    ],
+  });
   const time = workingTime({ schedule, timeOff: [], dates: ["2026-12-08", "2026-12-09"], zoneOf });
   expect(shadeAt(time, at("2026-12-08T10:00:00Z"))).toBe("off");
   expect(shadeAt(time, at("2026-12-08T12:30:00Z"))).toBe("off");
@@ -42,7 +45,7 @@ test("an override replaces the weekly hours of its date; an empty one means a da
 test("time off is shaded over hours and breaks alike", () => {
   const time = workingTime({
     schedule: weekdays(),
-    timeOff: [timeOff("2026-12-07T11:00:00Z", "2026-12-07T14:00:00Z", { staff_id: AMARA })],
+    timeOff: [timeOff({ starts_at: "2026-12-07T11:00:00Z", ends_at: "2026-12-07T14:00:00Z" })],
     dates: ["2026-12-07"],
     zoneOf,
   });

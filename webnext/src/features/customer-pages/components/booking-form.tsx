@@ -1,10 +1,11 @@
 // The customer's details and consent, then the booking: POST /public/{slug}/bookings with an
 // Idempotency-Key (the same one when the same booking is sent again after no answer, a 429 or a 5xx).
 // Ticking "news and offers" is only a request: the API e-mails a link to confirm it (double opt-in).
-import { useId, useRef, useState, type InputHTMLAttributes } from "react";
+import { useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
+import { CheckField } from "../../../components/ui/check-field";
 import { Field } from "../../../components/ui/field";
 import { ApiError } from "../../../lib/api-client";
 import { useBook, type Booked, type PublicBookingBody } from "../api/public";
@@ -31,34 +32,6 @@ function reasonFor(field: string, reason: string): MessageId | null {
   if (field === "consent.terms") return "form.termsRequired";
   if (field === "notes") return "form.notesTooLong";
   return null;
-}
-
-function Checkbox({ label, hint, error, ...input }: { label: string; hint?: string; error?: string | undefined } & InputHTMLAttributes<HTMLInputElement>) {
-  const id = useId();
-  return (
-    <div className={`field field-check${error ? " has-error" : ""}`}>
-      <div className="check-row">
-        <input
-          id={id}
-          type="checkbox"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={[hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined}
-          {...input}
-        />
-        <label htmlFor={id}>{label}</label>
-      </div>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 export function BookingForm({ slug, businessName, serviceId, staffId, slot, submitLabel, policyHint, onBooked, onSlotLost }: {
@@ -158,13 +131,13 @@ export function BookingForm({ slug, businessName, serviceId, staffId, slot, subm
       <Field label={`${t("form.notes")}${optional}`} error={errors.notes?.message}>
         <textarea rows={2} maxLength={2000} {...register("notes")} />
       </Field>
-      <Checkbox
+      <CheckField
         label={t("form.terms", { business: businessName })}
         hint={policyHint}
         error={errors.consent?.terms?.message}
         {...register("consent.terms", { validate: (v) => v || t("form.termsRequired") })}
       />
-      <Checkbox
+      <CheckField
         label={`${t("form.marketing", { business: businessName })}${optional}`}
         hint={t("form.marketingHint")}
         error={errors.consent?.marketing?.message}

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeApi, invalid, type FakeApi } from "../../../testing/fake-api";
+import { publicAppointment } from "../../../testing/fixtures";
 import { renderScreen } from "../../../testing/render";
 import type { Booked } from "../api/public";
 import { ANNA, BEN, CAMDEN, CUT, profile, slot, slotsAnswer, SOHO } from "../testing/fixtures";
@@ -27,7 +28,7 @@ afterEach(() => {
 
 function booked(s: Slot, status: "confirmed" | "pending" = "confirmed"): Booked {
   return {
-    appointment: {
+    appointment: publicAppointment({
       id: "7d1e0f55-2a9b-4c1e-8f6d-3b2a1c0d9e8f",
       status,
       start_at: s.start_at,
@@ -36,17 +37,9 @@ function booked(s: Slot, status: "confirmed" | "pending" = "confirmed"): Booked 
       staff_id: s.staff_id,
       location_id: s.location_id,
       customer_id: "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b",
-      series_id: null,
-      price: { amount: 4500, currency: "GBP" },
-      notes: null,
-      source: "online",
-      cancel_reason: null,
-      cancelled_by: null,
-      cancelled_at: null,
-      version: 1,
       created_at: NOW.toISOString(),
       updated_at: NOW.toISOString(),
-    },
+    }),
     manage_token: "82d0be44.tok-en",
     manage_url: "https://app.test/manage-booking?token=82d0be44.tok-en",
   };

@@ -1,22 +1,15 @@
 // The zone the times are shown in: the customer's own by default, any zone on request. The zones of
 // the people involved (the customer's, the business's) come first.
 import { useId, useMemo } from "react";
+import { timeZones, zoneLabel } from "../../../lib/options";
 import { zoneAbbreviation, zoneName } from "../../../lib/zoned";
 import { useWords } from "../i18n/use-words";
-
-function allZones(): string[] {
-  try {
-    return Intl.supportedValuesOf("timeZone");
-  } catch {
-    return [];
-  }
-}
 
 export function ZoneSelect({ value, onChange, suggested }: { value: string; onChange: (zone: string) => void; suggested: readonly string[] }) {
   const { t, locale } = useWords();
   const id = useId();
   const first = useMemo(() => [...new Set([value, ...suggested])], [value, suggested]);
-  const rest = useMemo(() => allZones().filter((z) => !first.includes(z)), [first]);
+  const rest = useMemo(() => timeZones().filter((z) => !first.includes(z)), [first]);
   const now = Date.now();
   return (
     <div className="field zone-field">
@@ -33,7 +26,7 @@ export function ZoneSelect({ value, onChange, suggested }: { value: string; onCh
           <optgroup label={t("picker.zoneAll")}>
             {rest.map((zone) => (
               <option key={zone} value={zone}>
-                {zone.replace(/_/g, " ")}
+                {zoneLabel(zone)}
               </option>
             ))}
           </optgroup>

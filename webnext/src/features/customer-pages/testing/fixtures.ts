@@ -1,5 +1,6 @@
 // Realistic answers of the public routes (shapes from openapi.json), for the customer pages' tests.
 import type { Managed, Profile, Slots } from "../api/public";
+import { publicAppointment } from "../../../testing/fixtures";
 import type { Slot } from "../utils/slots";
 
 export const BUSINESS_ID = "82d0be44-4917-4173-9823-5fdd62336d58";
@@ -103,7 +104,7 @@ export function managed(overrides: Partial<Managed> & { start?: string; status?:
   const dayBefore = new Date(Date.parse(start) - 1440 * 60_000).toISOString();
   const { start: _start, status, ...rest } = overrides;
   return {
-    appointment: {
+    appointment: publicAppointment({
       id: "7d1e0f55-2a9b-4c1e-8f6d-3b2a1c0d9e8f",
       status: status ?? "confirmed",
       start_at: start,
@@ -112,17 +113,11 @@ export function managed(overrides: Partial<Managed> & { start?: string; status?:
       staff_id: ANNA,
       location_id: SOHO,
       customer_id: "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b",
-      series_id: null,
-      price: { amount: 4500, currency: "GBP" },
-      notes: null,
-      source: "online",
-      cancel_reason: null,
       cancelled_by: status === "cancelled" ? "customer" : null,
       cancelled_at: status === "cancelled" ? "2027-03-08T10:00:00Z" : null,
-      version: 1,
       created_at: "2027-03-01T09:00:00Z",
       updated_at: "2027-03-01T09:00:00Z",
-    },
+    }),
     can_cancel: true,
     can_reschedule: true,
     cancel_until: dayBefore,

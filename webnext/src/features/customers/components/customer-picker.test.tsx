@@ -4,10 +4,10 @@ import { useState } from "react";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import type { CustomerRecord } from "../api/customers";
-import { customer, page, record } from "../testing/fixtures";
+import { customer, customerRecord, page } from "../../../testing/fixtures";
 import { CustomerPicker } from "./customer-picker";
 
-const amelia = record();
+const amelia = customerRecord();
 const NEW_ID = "11111111-2222-4333-8444-555555555555";
 
 /** The picker inside a form, as the new-appointment screen uses it. */
@@ -30,7 +30,7 @@ function setup() {
   return fakeApi({
     "GET /customers": (req) => ({ body: page((req.query.get("q") ?? "").toLowerCase().startsWith("am") ? [customer()] : []) }),
     "GET /customers/{customer_id}": (_req, { customer_id }) =>
-      customer_id === amelia.id ? { body: amelia } : { body: record({ id: customer_id ?? "", name: "Noah Green", email: null, phone: "+44 7700 900200", notes: [], consents: [] }) },
+      customer_id === amelia.id ? { body: amelia } : { body: customerRecord({ id: customer_id ?? "", name: "Noah Green", email: null, phone: "+44 7700 900200", notes: [], consents: [] }) },
   });
 }
 

@@ -3,53 +3,17 @@ import userEvent from "@testing-library/user-event";
 import { formatTimeRange } from "../../../lib/zoned";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { appointment, customer, me, page, record } from "../testing/fixtures";
+import { appointment, customer, customerRecord, IDS, me, page, service, stylist } from "../../../testing/fixtures";
 import { CustomerProfile } from "./customer-profile";
 
-const ID = record().id;
-const SERVICE = {
-  id: "278a6f02-a058-4b3a-bcd4-a468500cebe3",
-  name: "Cut & finish",
-  description: null,
-  category: "Hair",
-  color: "#0f766e",
-  duration_min: 45,
-  price: { amount: 4500, currency: "GBP" },
-  capacity: 1,
-  requires_confirmation: false,
-  staff: [],
-  buffer_before_min: 0,
-  buffer_after_min: 0,
-  active: true,
-  bookable_online: true,
-  intake_form_id: null,
-  archived: false,
-  archived_at: null,
-  version: 1,
-  created_at: "2026-12-02T13:43:15+00:00",
-  updated_at: "2026-12-02T13:43:15+00:00",
-};
-const STAFF = {
-  id: "098f0c24-eb84-47e2-95cd-9e765eeeba0a",
-  name: "Priya Shah",
-  email: null,
-  phone: null,
-  bio: null,
-  time_zone: "Europe/London",
-  user_id: null,
-  location_ids: ["dc0e2344-a94d-46e1-8eb4-78f1092181ea"],
-  bookable: true,
-  active: true,
-  photo_key: null,
-  version: 1,
-  created_at: "2026-12-02T13:43:15+00:00",
-  updated_at: "2026-12-02T13:43:15+00:00",
-};
+const ID = customerRecord().id;
+const SERVICE = service({ name: "Cut & finish", description: null, color: "#0f766e", staff: [] });
+const STAFF = stylist(IDS.amara, "Priya Shah", { time_zone: "Europe/London" });
 
 function setup(role: "owner" | "staff" = "owner") {
   return fakeApi({
-    "GET /auth/me": { body: me(role) },
-    "GET /customers/{customer_id}": { body: record() },
+    "GET /auth/me": { body: me({ role }) },
+    "GET /customers/{customer_id}": { body: customerRecord() },
     "GET /customers/{customer_id}/appointments": (req) =>
       req.query.get("cursor") === "older"
         ? { body: page([appointment({ id: "a0000000-0000-4000-8000-000000000002", status: "completed", start_at: "2026-07-01T08:00:00+00:00", end_at: "2026-07-01T08:45:00+00:00" })]) }
@@ -208,7 +172,7 @@ test("staff members are not offered the erase (admins only)", async () => {
 test("an erased customer is shown as such, read-only", async () => {
   const fake = setup();
   fake.on("GET /customers/{customer_id}", {
-    body: record({ name: "Erased customer", email: null, phone: null, phone_normalized: null, tags: [], notes: [], erased_at: "2026-12-02T15:00:00+00:00" }),
+    body: customerRecord({ name: "Erased customer", email: null, phone: null, phone_normalized: null, tags: [], notes: [], erased_at: "2026-12-02T15:00:00+00:00" }),
   });
   open(fake);
   expect(await screen.findByText("This customer was erased")).toBeInTheDocument();

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { me } from "../testing/fixtures";
+import { me } from "../../../testing/fixtures";
 import { CustomersImport, reasonWords } from "./customers-import";
 
 const CSV = [
@@ -95,7 +95,7 @@ test("the importer's reasons read as sentences", () => {
 });
 
 test("a staff member is told that only owners and admins import", async () => {
-  open(fakeApi({ "GET /auth/me": { body: me("staff") } }));
+  open(fakeApi({ "GET /auth/me": { body: me({ role: "staff" }) } }));
   expect(await screen.findByText(/Only the business's owners and admins can import customers/)).toBeInTheDocument();
   expect(screen.getByRole("button", { name: "Import" })).toBeDisabled();
 });

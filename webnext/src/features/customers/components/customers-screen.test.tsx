@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { customer, me, page } from "../testing/fixtures";
+import { customer, me, page } from "../../../testing/fixtures";
 import { CustomersScreen } from "./customers-screen";
 
 const aisha = customer({ id: "da7194c7-c619-494b-ac38-0853f192d6cc", name: "Aisha Mensah", email: null, phone: "+44 7700 900105", tags: ["colour"] });
@@ -10,7 +10,7 @@ const amelia = customer();
 
 function setup(role: "owner" | "staff" = "owner") {
   return fakeApi({
-    "GET /auth/me": { body: me(role) },
+    "GET /auth/me": { body: me({ role }) },
     "GET /customers": (req) => {
       const q = req.query.get("q");
       const tag = req.query.get("tag");

@@ -4,8 +4,7 @@ import type { Schemas } from "../../../lib/api-client";
 import { fakeApi } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import { formatDay, formatTime, formatTimeRange } from "../../../lib/zoned";
-import { aLocation, anAppointment, aSchedule, aService, aStaffMember, page } from "../../onboarding/testing";
-import { aBusiness, aMe } from "../../settings/testing";
+import { business as aBusiness, IDS, location, me as aMe, namedAppointment, page, schedule, service, staffMember } from "../../../testing/fixtures";
 import { DashboardScreen } from "./dashboard-screen";
 
 vi.setConfig({ testTimeout: 20_000 });
@@ -19,6 +18,11 @@ beforeEach(() => {
   vi.setSystemTime(NOW);
 });
 afterEach(() => vi.useRealTimers());
+
+// Leila's online bookings with Dana.
+const LEILA = { id: "1b49d1c7-2bc2-46c8-a236-5bdf30402850", name: "Leila Murphy", email: "leila.murphy@example.com", phone: "+44 7700 900125" };
+const anAppointment = (o: Partial<Schemas["NamedAppointment"]>) =>
+  namedAppointment({ staff_id: IDS.dana, customer_id: LEILA.id, customer: LEILA, source: "online", ...o });
 
 const WEEK = [
   anAppointment({ id: "a-monday", start_at: "2026-11-30T11:00:00+00:00", end_at: "2026-11-30T11:45:00+00:00" }),
@@ -49,16 +53,16 @@ function setup({ week = WEEK, pending = PENDING, role = "owner", setUp = true, u
   user?: Partial<Schemas["User"]>;
 } = {}) {
   const business = setUp ? aBusiness({ version: 4 }) : aBusiness({ version: 1, updated_at: "2026-12-02T13:43:14.786246+00:00" });
-  const me = aMe(role, business);
+  const me = aMe({ role, business });
   if (setUp) localStorage.setItem(`booking.link-shared.${business.id}`, "1");
   const fake = fakeApi({
     "GET /auth/me": { body: { ...me, user: { ...me.user, ...user } } },
     "GET /business": { body: business },
     "GET /appointments": (req) => ({ body: page(req.query.get("status") === "pending" ? pending : week) }),
-    "GET /services": { body: page(setUp ? [aService()] : []) },
-    "GET /staff": { body: page([aStaffMember()]) },
-    "GET /locations": { body: page(setUp ? [aLocation()] : []) },
-    "GET /staff/{staff_id}/schedule": { body: aSchedule(setUp) },
+    "GET /services": { body: page(setUp ? [service()] : []) },
+    "GET /staff": { body: page([staffMember()]) },
+    "GET /locations": { body: page(setUp ? [location()] : []) },
+    "GET /staff/{staff_id}/schedule": { body: setUp ? schedule() : schedule({ weekly: [] }) },
   });
   const view = renderScreen(<DashboardScreen />, fake, { path: "/" });
   return { fake, ...view };

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import type { Schemas } from "../../../lib/api-client";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { locationFixture, locationPage, meFixture, staleVersion } from "../../services/components/test-fixtures";
+import * as fx from "../../../testing/fixtures";
 import { LocationEditor } from "./location-editor";
 
 // These tests type whole forms key by key, which takes seconds on a busy machine.
@@ -11,10 +11,10 @@ vi.setConfig({ testTimeout: 20_000 });
 
 const LOCATION_ID = "dc0e2344-a94d-46e1-8eb4-78f1092181ea";
 
-function setup(location: Schemas["Location"] = locationFixture()) {
+function setup(location: Schemas["Location"] = fx.location()) {
   return fakeApi({
-    "GET /auth/me": { body: meFixture() },
-    "GET /locations": { body: locationPage([location]) },
+    "GET /auth/me": { body: fx.me() },
+    "GET /locations": { body: fx.page([location]) },
     "GET /locations/{location_id}": { body: location },
     "PATCH /locations/{location_id}": (req) => ({ body: { ...location, ...(req.body as object), version: location.version + 1 } }),
   });
@@ -87,7 +87,7 @@ test("saving sends the hours (a lunch closing is two ranges, closed days none) w
 });
 
 test("a range can be removed again", async () => {
-  const fake = setup(locationFixture({ opening_hours: [{ weekday: 1, opens: "09:00", closes: "12:00" }, { weekday: 1, opens: "13:00", closes: "18:00" }] }));
+  const fake = setup(fx.location({ opening_hours: [{ weekday: 1, opens: "09:00", closes: "12:00" }, { weekday: 1, opens: "13:00", closes: "18:00" }] }));
   editLocation(fake);
   await userEvent.click(await screen.findByRole("button", { name: "Remove Monday hours 1" }));
   expect(screen.getByLabelText("Monday opens")).toHaveValue("13:00");
@@ -99,7 +99,7 @@ test("a range can be removed again", async () => {
 });
 
 test("a new location takes the business's time zone and opens Monday to Friday by default", async () => {
-  const created = locationFixture({ id: "3f3f3f3f-0000-4000-8000-000000000003", name: "Camden" });
+  const created = fx.location({ id: "3f3f3f3f-0000-4000-8000-000000000003", name: "Camden" });
   const fake = setup();
   fake.on("POST /locations", { status: 201, body: created });
   newLocation(fake);
@@ -168,13 +168,13 @@ test("a 422 lands on the field (an hours entry by its place in the body) and cle
 
 test("someone else's change in between (409) offers a reload", async () => {
   const fake = setup();
-  fake.on("PATCH /locations/{location_id}", staleVersion("location"));
+  fake.on("PATCH /locations/{location_id}", fx.staleVersion("location"));
   editLocation(fake);
   await userEvent.type(await screen.findByLabelText(/Address/), ", 1st floor");
   await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
   expect(await screen.findByText("Someone else changed this location while you were editing.")).toBeInTheDocument();
 
-  const theirs = locationFixture({ name: "Soho Square", version: 4 });
+  const theirs = fx.location({ name: "Soho Square", version: 4 });
   fake.on("GET /locations/{location_id}", { body: theirs });
   fake.on("PATCH /locations/{location_id}", (req) => ({ body: { ...theirs, ...(req.body as object), version: 5 } }));
   await userEvent.click(screen.getByRole("button", { name: "Reload the location" }));
@@ -199,7 +199,7 @@ test("archiving asks first, then archives and returns to the list", async () => 
 });
 
 test("an archived location is shown read-only", async () => {
-  editLocation(setup(locationFixture({ archived: true, archived_at: "2026-11-01T10:00:00+00:00" })));
+  editLocation(setup(fx.location({ archived: true, archived_at: "2026-11-01T10:00:00+00:00" })));
   expect(await screen.findByText("This location is archived.")).toBeInTheDocument();
   expect(screen.getByLabelText("Name")).toBeDisabled();
   expect(screen.queryByRole("button", { name: "Save changes" })).not.toBeInTheDocument();

@@ -2,7 +2,7 @@
 // (several ranges a day for a lunch closing, closed days, or no set hours at all), and archiving.
 // Saving sends a PATCH with the `version` the form was loaded at: someone else's change in between
 // is a 409, and the form offers to reload.
-import { memo, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { useFieldArray, useForm, useWatch, type Control, type FieldErrors, type UseFormRegister } from "react-hook-form";
 import { Link, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
@@ -10,12 +10,16 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { ConfirmDialog } from "../../../components/ui/confirm";
 import { Field } from "../../../components/ui/field";
+import { OptionList } from "../../../components/ui/option-list";
 import { PageHeader } from "../../../components/ui/page-header";
+import { RecordLoader } from "../../../components/ui/record-loader";
+import { SaveBar } from "../../../components/ui/save-bar";
 import { Loading } from "../../../components/ui/spinner";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError } from "../../../lib/api-client";
 import { dashboardLocale, roleAtLeast } from "../../../lib/format";
 import { applyApiError } from "../../../lib/forms";
+import { timeZoneOptions } from "../../../lib/options";
 import { useMe } from "../../../lib/session";
 import { locationKey, useLocationDetail, useLocationWrites, type Location } from "../api/locations";
 import { weekdayNames } from "./hours";
@@ -35,20 +39,18 @@ export function LocationEditor({ locationId }: { locationId: string }) {
 }
 
 function ExistingLocation({ locationId }: { locationId: string }) {
-  const location = useLocationDetail(locationId);
-  if (location.isPending) return <Loading label="Loading the location…" />;
-  if (location.isError) {
-    return (
-      <div className="page">
-        <PageHeader title="Location" />
-        <Alert tone="error" title="We couldn't load this location." actions={<Link to="/locations">Back to locations</Link>}>
-          {location.error.message}
-        </Alert>
-      </div>
-    );
-  }
-  const reload = async (): Promise<Location | undefined> => (await location.refetch()).data;
-  return <LoadedEditor location={location.data} reload={reload} />;
+  const query = useLocationDetail(locationId);
+  return (
+    <RecordLoader
+      query={query}
+      loading="Loading the location…"
+      failure="We couldn't load this location."
+      title="Location"
+      back={{ to: "/locations", label: "Back to locations" }}
+    >
+      {(location, reload) => <LoadedEditor location={location} reload={reload} />}
+    </RecordLoader>
+  );
 }
 
 function LoadedEditor({ location, reload }: { location: Location | null; reload: (() => Promise<Location | undefined>) | null }) {
@@ -65,13 +67,6 @@ function LoadedEditor({ location, reload }: { location: Location | null; reload:
   return (
     <LocationForm location={location} reload={reload} businessZone={me.data.business.time_zone} canEdit={roleAtLeast(me.data.role, "admin")} />
   );
-}
-
-/** Every IANA zone the browser knows, with `current` kept even if it is an older alias. */
-function timeZones(current: string): string[] {
-  const known = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
-  const zones = new Set([...known, "UTC", current]);
-  return [...zones].sort();
 }
 
 function LocationForm({
@@ -100,7 +95,7 @@ function LocationForm({
   const { register, control, handleSubmit, setError, reset, watch, formState } = form;
   const { errors, isSubmitting } = formState;
   const readOnly = !canEdit || Boolean(base?.archived);
-  const zones = useMemo(() => timeZones(location?.time_zone ?? businessZone), [location, businessZone]);
+  const zones = useMemo(() => timeZoneOptions(location?.time_zone ?? businessZone), [location, businessZone]);
   const names = useMemo(() => weekdayNames(locale), [locale]);
   const hoursMode = watch("hours_mode");
 
@@ -228,7 +223,7 @@ function LocationForm({
                 hint="Opening hours, staff hours and appointments here are in this zone's local time."
               >
                 <select {...register("time_zone")}>
-                  <ZoneOptions zones={zones} />
+                  <OptionList options={zones} />
                 </select>
               </Field>
             </div>
@@ -267,13 +262,7 @@ function LocationForm({
           </div>
         )}
         {!readOnly && (
-          <div className="save-bar">
-            <div className="save-bar-inner">
-              <Button type="submit" variant="primary" busy={isSubmitting}>
-                {base ? "Save changes" : "Add location"}
-              </Button>
-            </div>
-          </div>
+          <SaveBar busy={isSubmitting} label={base ? "Save changes" : "Add location"} />
         )}
       </form>
       {base && !readOnly && (
@@ -299,15 +288,6 @@ function LocationForm({
     </div>
   );
 }
-
-/** The ~400 zones, rendered once rather than on every keystroke in the form. */
-const ZoneOptions = memo(function ZoneOptions({ zones }: { zones: string[] }) {
-  return zones.map((zone) => (
-    <option key={zone} value={zone}>
-      {zone.replace(/_/g, " ")}
-    </option>
-  ));
-});
 
 /** One weekday: open or closed, and its ranges (two or more for a lunch closing). */
 function DayRow({

@@ -2,10 +2,10 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeApi } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { locationFixture, locationPage, meFixture } from "../../services/components/test-fixtures";
+import * as fx from "../../../testing/fixtures";
 import { LocationsList } from "./locations-list";
 
-const shoreditch = locationFixture({
+const shoreditch = fx.location({
   id: "1e39a29a-db5e-477b-924b-d9970d22e31c",
   name: "Shoreditch",
   address: null,
@@ -14,13 +14,13 @@ const shoreditch = locationFixture({
   opening_hours: null,
 });
 
-function setup(items = [locationFixture(), shoreditch]) {
+function setup(items = [fx.location(), shoreditch]) {
   return fakeApi({
-    "GET /auth/me": { body: meFixture() },
+    "GET /auth/me": { body: fx.me() },
     "GET /locations": (req) => ({
-      body: locationPage(
+      body: fx.page(
         req.query.get("include_archived") === "true"
-          ? [...items, locationFixture({ id: "2e2e2e2e-0000-4000-8000-000000000002", name: "Old shop", archived: true, archived_at: "2026-10-01T09:00:00+00:00" })]
+          ? [...items, fx.location({ id: "2e2e2e2e-0000-4000-8000-000000000002", name: "Old shop", archived: true, archived_at: "2026-10-01T09:00:00+00:00" })]
           : items,
       ),
     }),

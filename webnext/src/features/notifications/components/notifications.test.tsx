@@ -3,42 +3,18 @@ import userEvent from "@testing-library/user-event";
 import type { Schemas } from "../../../lib/api-client";
 import { fakeApi, invalid, type Handler } from "../../../testing/fake-api";
 import { formatDateTime } from "../../../lib/zoned";
+import { business, me as fixtureMe } from "../../../testing/fixtures";
 import { renderScreen } from "../../../testing/render";
 import { describeOffsets, fillTemplate, insertPlaceholder, parseOffset } from "../utils/notifications";
 import { NotificationsPage } from "./notifications-page";
 
-const BUSINESS_ID = "6f1c2d3e-0000-4000-8000-0000000000b1";
-
 function me(role: Schemas["Me"]["role"] = "owner", features: Partial<Schemas["Features"]> = {}): Schemas["Me"] {
-  return {
-    user: { id: "6f1c2d3e-0000-4000-8000-000000000001", email: "owner@bella.test", name: "Bella Rossi", email_verified: true },
+  const base = fixtureMe();
+  return fixtureMe({
     role,
-    plan: "pro",
-    features: {
-      max_staff: null, max_locations: null, whatsapp: true, google_calendar: true, campaigns: true, intake_forms: true, analytics: true, custom_templates: true,
-      ...features,
-    },
-    business: {
-      id: BUSINESS_ID,
-      name: "Bella Hair Studio",
-      slug: "bella-hair-studio",
-      time_zone: "Europe/London",
-      currency: "GBP",
-      locale: "en",
-      contact: { email: "hello@bella.test", phone: null, website: null, address: null },
-      logo_key: null,
-      booking_policy: {
-        slot_interval_min: 15, min_notice_min: 60, max_advance_days: 60, cancel_cutoff_min: 1440,
-        reschedule_cutoff_min: 1440, auto_confirm: true, buffer_before_min: 0, buffer_after_min: 0,
-      },
-      plan: "pro",
-      status: "active",
-      trial_ends_at: null,
-      version: 3,
-      created_at: "2026-11-02T10:00:00Z",
-      updated_at: "2026-11-20T10:00:00Z",
-    },
-  };
+    business: business({ plan: "pro", trial_ends_at: null }),
+    features: { ...base.features, max_staff: null, max_locations: null, ...features },
+  });
 }
 
 const SETTINGS: Schemas["NotificationSettings"] = {

@@ -1,13 +1,14 @@
 import { useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { Alert } from "../../../components/ui/alert";
-import { Button } from "../../../components/ui/button";
+import { CheckField } from "../../../components/ui/check-field";
 import { Field } from "../../../components/ui/field";
+import { SaveBar } from "../../../components/ui/save-bar";
 import { useToast } from "../../../components/ui/toast";
 import type { Schemas } from "../../../lib/api-client";
 import { useUpdateNotificationSettings } from "../api/notifications";
-import { explainError, formatRule, sameOffsets, sortOffsets, type Problem } from "../utils/notifications";
-import { CheckField } from "./check-field";
+import { explainError, formatRule, sameOffsets, sortOffsets } from "../utils/notifications";
+import { placeProblem, ProblemAlert, type ShownProblem } from "./problem-alert";
 import { RemindersEditor } from "./reminders-editor";
 
 interface Values {
@@ -63,7 +64,7 @@ export function SettingsForm({ settings, businessName, readOnly, whatsappAllowed
 }) {
   const toast = useToast();
   const update = useUpdateNotificationSettings();
-  const [problem, setProblem] = useState<(Problem & { unplaced: string[] }) | null>(null);
+  const [problem, setProblem] = useState<ShownProblem | null>(null);
   const { register, control, handleSubmit, setError, reset, watch, formState } = useForm<Values>({
     mode: "onSubmit",
     reValidateMode: "onChange",
@@ -84,18 +85,8 @@ export function SettingsForm({ settings, businessName, readOnly, whatsappAllowed
       await update.mutateAsync({ ...changes, version: settings.version });
     } catch (error) {
       const found = explainError(error, "These settings");
-      const unplaced: string[] = [];
-      let first = true;
-      for (const [name, reason] of Object.entries(found.fields)) {
-        if ((FIELDS as readonly string[]).includes(name)) {
-          setError(name as (typeof FIELDS)[number], { type: "server", message: reason }, { shouldFocus: first });
-          first = false;
-        } else {
-          unplaced.push(reason);
-        }
-      }
       if (found.kind === "plan" && found.feature === "whatsapp") setError("whatsapp_enabled", { type: "server", message: found.message });
-      setProblem({ ...found, unplaced });
+      setProblem(placeProblem(found, FIELDS, setError));
       return;
     }
     toast("Notification settings saved.");
@@ -103,27 +94,7 @@ export function SettingsForm({ settings, businessName, readOnly, whatsappAllowed
 
   return (
     <form className="settings-form" aria-label="Notification settings" noValidate onSubmit={(e) => void submit(e)}>
-      {problem && (
-        <Alert
-          tone={problem.tone}
-          actions={
-            problem.kind === "stale" ? (
-              <Button size="sm" onClick={onReload}>
-                Reload
-              </Button>
-            ) : undefined
-          }
-        >
-          {problem.message}
-          {problem.unplaced.length > 0 && (
-            <ul>
-              {problem.unplaced.map((reason) => (
-                <li key={reason}>{reason}</li>
-              ))}
-            </ul>
-          )}
-        </Alert>
-      )}
+      {problem && <ProblemAlert problem={problem} onReload={onReload} />}
       <fieldset className="stack-lg" disabled={readOnly}>
         <legend className="sr-only">Notification settings</legend>
         <section className="card form-section" aria-labelledby="s-channels">
@@ -236,19 +207,7 @@ export function SettingsForm({ settings, businessName, readOnly, whatsappAllowed
         </section>
       </fieldset>
       {!readOnly && (
-        <div className="save-bar">
-          <div className="save-bar-inner">
-            <span className="save-status" aria-live="polite">
-              {dirty ? "Unsaved changes" : ""}
-            </span>
-            <Button variant="ghost" onClick={() => reset()} disabled={!dirty || formState.isSubmitting}>
-              Discard
-            </Button>
-            <Button type="submit" variant="primary" busy={formState.isSubmitting}>
-              {formState.isSubmitting ? "Saving…" : "Save changes"}
-            </Button>
-          </div>
-        </div>
+        <SaveBar busy={formState.isSubmitting} label={formState.isSubmitting ? "Saving…" : "Save changes"} dirty={dirty} onDiscard={() => reset()} />
       )}
     </form>
   );

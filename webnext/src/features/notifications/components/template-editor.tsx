@@ -7,8 +7,9 @@ import type { Schemas } from "../../../lib/api-client";
 import { addDays, formatDateTime, todayIn, zonedTimeToInstant } from "../../../lib/zoned";
 import { useResetTemplate, useSaveTemplate } from "../api/notifications";
 import {
-  audienceLabel, explainError, fillTemplate, formatRule, insertPlaceholder, MAX_WHATSAPP_VARIABLES, messageDescription, placeholderHint, type Problem,
+  audienceLabel, explainError, fillTemplate, formatRule, insertPlaceholder, MAX_WHATSAPP_VARIABLES, messageDescription, placeholderHint,
 } from "../utils/notifications";
+import { placeProblem, ProblemAlert, type ShownProblem } from "./problem-alert";
 
 type Template = Schemas["NotificationTemplate"];
 
@@ -58,7 +59,7 @@ export function TemplateEditor({ template, readOnly, notice, sample, onDone, onR
 }) {
   const save = useSaveTemplate();
   const resetTemplate = useResetTemplate();
-  const [problem, setProblem] = useState<(Problem & { unplaced: string[] }) | null>(null);
+  const [problem, setProblem] = useState<ShownProblem | null>(null);
   const [confirming, setConfirming] = useState(false);
   const content = template.content;
   const { register, control, handleSubmit, setError, setValue, getValues, watch, formState } = useForm<Values>({
@@ -77,17 +78,7 @@ export function TemplateEditor({ template, readOnly, notice, sample, onDone, onR
 
   const showProblem = (error: unknown) => {
     const found = explainError(error, "This template");
-    const unplaced: string[] = [];
-    let first = true;
-    for (const [name, reason] of Object.entries(found.fields)) {
-      if ((FIELDS as readonly string[]).includes(name)) {
-        setError(name as (typeof FIELDS)[number], { type: "server", message: reason }, { shouldFocus: first });
-        first = false;
-      } else {
-        unplaced.push(reason);
-      }
-    }
-    setProblem({ ...found, unplaced });
+    setProblem(placeProblem(found, FIELDS, setError));
   };
 
   const submit = handleSubmit(async (values) => {
@@ -127,27 +118,7 @@ export function TemplateEditor({ template, readOnly, notice, sample, onDone, onR
         </span>
       </p>
       {notice && <Alert tone="info">{notice}</Alert>}
-      {problem && (
-        <Alert
-          tone={problem.tone}
-          actions={
-            problem.kind === "stale" || problem.kind === "gone" ? (
-              <Button size="sm" onClick={onReload}>
-                Reload
-              </Button>
-            ) : undefined
-          }
-        >
-          {problem.message}
-          {problem.unplaced.length > 0 && (
-            <ul>
-              {problem.unplaced.map((reason) => (
-                <li key={reason}>{reason}</li>
-              ))}
-            </ul>
-          )}
-        </Alert>
-      )}
+      {problem && <ProblemAlert problem={problem} onReload={onReload} />}
       <fieldset className="stack" disabled={readOnly}>
         <legend className="sr-only">Wording</legend>
         {email ? (

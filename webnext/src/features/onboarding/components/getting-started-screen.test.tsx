@@ -4,8 +4,7 @@ import { vi } from "vitest";
 import type { Schemas } from "../../../lib/api-client";
 import { fakeApi, type Handler } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { aBusiness, aMe } from "../../settings/testing";
-import { aLocation, aSchedule, aService, aStaffMember, page } from "../testing";
+import { business as aBusiness, location, me, page, schedule, service, staffMember } from "../../../testing/fixtures";
 import { GettingStartedScreen } from "./getting-started-screen";
 
 vi.setConfig({ testTimeout: 20_000 });
@@ -27,9 +26,9 @@ function setup({
   staff?: Schemas["StaffMember"][];
   schedules?: Record<string, boolean>;
 } = {}) {
-  const scheduleOf: Handler = (_req, params) => ({ body: aSchedule(Boolean(params.staff_id && schedules[params.staff_id])) });
+  const scheduleOf: Handler = (_req, params) => ({ body: params.staff_id && schedules[params.staff_id] ? schedule() : schedule({ weekly: [] }) });
   const fake = fakeApi({
-    "GET /auth/me": { body: aMe(role, business) },
+    "GET /auth/me": { body: me({ role, business }) },
     "GET /business": { body: business },
     "GET /locations": { body: page(locations) },
     "GET /services": { body: page(services) },
@@ -65,9 +64,9 @@ test("steps are ticked from the business's data", async () => {
   localStorage.setItem("booking.link-shared.82d0be44-4917-4173-9823-5fdd62336d58", "1");
   const { fake } = setup({
     business: aBusiness({ version: 3 }),
-    locations: [aLocation()],
-    services: [aService()],
-    staff: [aStaffMember()],
+    locations: [location()],
+    services: [service()],
+    staff: [staffMember()],
     schedules: { "12da215c-cb88-4212-83ee-9d14cf195604": true },
   });
   expect(await screen.findByRole("progressbar", { name: "Setup: 5 of 5 steps done" })).toBeInTheDocument();
@@ -82,12 +81,12 @@ test("steps are ticked from the business's data", async () => {
 test("half-done steps say what is missing and lead to that record", async () => {
   const { fake } = setup({
     business: aBusiness({ version: 1, updated_at: "2026-12-03T09:00:00+00:00" }),
-    locations: [aLocation({ opening_hours: null }), aLocation({ id: "0b8f5a9e-2f4c-4a57-9d07-8f6c1e0e9a11", name: "Old shop", archived: true })],
-    services: [aService()],
+    locations: [location({ opening_hours: null }), location({ id: "0b8f5a9e-2f4c-4a57-9d07-8f6c1e0e9a11", name: "Old shop", archived: true })],
+    services: [service()],
     staff: [
-      aStaffMember(),
-      aStaffMember({ id: "098f0c24-eb84-47e2-95cd-9e765eeeba0a", name: "Sam Stylist" }),
-      aStaffMember({ id: "e06f8e58-8064-4325-aae4-51a0b483e219", name: "Not Bookable", bookable: false }),
+      staffMember(),
+      staffMember({ id: "098f0c24-eb84-47e2-95cd-9e765eeeba0a", name: "Sam Stylist" }),
+      staffMember({ id: "e06f8e58-8064-4325-aae4-51a0b483e219", name: "Not Bookable", bookable: false }),
     ],
   });
   expect(await screen.findByRole("progressbar", { name: "Setup: 2 of 5 steps done" })).toBeInTheDocument();
@@ -106,7 +105,7 @@ test("half-done steps say what is missing and lead to that record", async () => 
 
 test("one staff member with hours is enough, and the rest are not asked", async () => {
   const { fake } = setup({
-    staff: [aStaffMember(), aStaffMember({ id: "098f0c24-eb84-47e2-95cd-9e765eeeba0a", name: "Sam" }), aStaffMember({ id: "e06f8e58-8064-4325-aae4-51a0b483e219", name: "Kim" })],
+    staff: [staffMember(), staffMember({ id: "098f0c24-eb84-47e2-95cd-9e765eeeba0a", name: "Sam" }), staffMember({ id: "e06f8e58-8064-4325-aae4-51a0b483e219", name: "Kim" })],
     schedules: { "098f0c24-eb84-47e2-95cd-9e765eeeba0a": true },
   });
   expect(await screen.findByRole("progressbar", { name: "Setup: 1 of 5 steps done" })).toBeInTheDocument();

@@ -4,24 +4,26 @@ import type { Schemas } from "../../../lib/api-client";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import { ServiceEditor } from "./service-editor";
-import { AMARA, BEN, CLEO, meFixture, serviceFixture, servicePage, staffFixture, staffPage, staleVersion } from "./test-fixtures";
+import * as fx from "../../../testing/fixtures";
 
 // These tests type whole forms key by key, which takes seconds on a busy machine.
 vi.setConfig({ testTimeout: 20_000 });
 
 const SERVICE_ID = "278a6f02-a058-4b3a-bcd4-a468500cebe3";
 const team = [
-  staffFixture(AMARA, "Amara Okafor"),
-  staffFixture(BEN, "Ben Carter"),
-  staffFixture(CLEO, "Cleo Park"),
-  staffFixture("7a7a7a7a-0000-4000-8000-000000000001", "Former Fay", { active: false }),
+  fx.stylist(fx.IDS.amara, "Amara Okafor"),
+  fx.stylist(fx.IDS.ben, "Ben Carter"),
+  fx.stylist(fx.IDS.cleo, "Cleo Park"),
+  fx.stylist("7a7a7a7a-0000-4000-8000-000000000001", "Former Fay", { active: false }),
 ];
 
-function setup(service: Schemas["Service"] = serviceFixture()) {
+const withBufferAfter = (minutes: number) => fx.business({ booking_policy: { ...fx.business().booking_policy, buffer_after_min: minutes } });
+
+function setup(service: Schemas["Service"] = fx.service()) {
   return fakeApi({
-    "GET /auth/me": { body: meFixture() },
-    "GET /staff": { body: staffPage(team) },
-    "GET /services": { body: servicePage([service, serviceFixture({ id: "x", name: "Nails", category: "Nails" })]) },
+    "GET /auth/me": { body: fx.me({ business: withBufferAfter(10) }) },
+    "GET /staff": { body: fx.page(team) },
+    "GET /services": { body: fx.page([service, fx.service({ id: "x", name: "Nails", category: "Nails" })]) },
     "GET /services/{service_id}": { body: service },
     "PATCH /services/{service_id}": (req) => ({ body: { ...service, ...(req.body as object), version: service.version + 1 } }),
     "PUT /services/{service_id}/staff": (req) => ({
@@ -97,9 +99,9 @@ test("saving sends every field with the price in minor units and the version, th
   });
   expect(fake.callsTo("PUT /services/{service_id}/staff")[0]!.body).toEqual({
     staff: [
-      { staff_id: AMARA, duration_min: null, price: null },
-      { staff_id: BEN, duration_min: 60, price: { amount: 5500, currency: "GBP" } },
-      { staff_id: CLEO, duration_min: 40, price: { amount: 3000, currency: "GBP" } },
+      { staff_id: fx.IDS.amara, duration_min: null, price: null },
+      { staff_id: fx.IDS.ben, duration_min: 60, price: { amount: 5500, currency: "GBP" } },
+      { staff_id: fx.IDS.cleo, duration_min: 40, price: { amount: 3000, currency: "GBP" } },
     ],
   });
 });
@@ -112,12 +114,12 @@ test("changing only who performs it sends no PATCH", async () => {
   await screen.findByText("Changes saved.");
   expect(fake.callsTo("PATCH /services/{service_id}")).toHaveLength(0);
   expect(fake.callsTo("PUT /services/{service_id}/staff")[0]!.body).toEqual({
-    staff: [{ staff_id: BEN, duration_min: 60, price: { amount: 5500, currency: "GBP" } }],
+    staff: [{ staff_id: fx.IDS.ben, duration_min: 60, price: { amount: 5500, currency: "GBP" } }],
   });
 });
 
 test("a new service is created with its performers and the list is shown", async () => {
-  const created = serviceFixture({ id: "9f9f9f9f-0000-4000-8000-000000000009", name: "Beard trim", staff: [], version: 1 });
+  const created = fx.service({ id: "9f9f9f9f-0000-4000-8000-000000000009", name: "Beard trim", staff: [], version: 1 });
   const fake = setup();
   fake.on("POST /services", { status: 201, body: created });
   renderScreen(<ServiceEditor serviceId="new" />, fake, { path: "/services/new", route: "/services/:serviceId" });
@@ -150,7 +152,7 @@ test("a new service is created with its performers and the list is shown", async
     active: true,
   });
   expect(fake.callsTo("PUT /services/{service_id}/staff")[0]!.path).toBe(`/services/${created.id}/staff`);
-  expect(fake.callsTo("PUT /services/{service_id}/staff")[0]!.body).toEqual({ staff: [{ staff_id: BEN, duration_min: 25, price: null }] });
+  expect(fake.callsTo("PUT /services/{service_id}/staff")[0]!.body).toEqual({ staff: [{ staff_id: fx.IDS.ben, duration_min: 25, price: null }] });
   expect(await screen.findByText("“Beard trim” was created.")).toBeInTheDocument();
 });
 
@@ -200,7 +202,7 @@ test("a 422 on a performer lands on that person's row", async () => {
 
 test("someone else's change in between (409) offers a reload, and the next save carries the new version", async () => {
   const fake = setup();
-  fake.on("PATCH /services/{service_id}", staleVersion("service"));
+  fake.on("PATCH /services/{service_id}", fx.staleVersion("service"));
   editService(fake);
   const name = await screen.findByLabelText("Name");
   await userEvent.clear(name);
@@ -208,7 +210,7 @@ test("someone else's change in between (409) offers a reload, and the next save 
   await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
   expect(await screen.findByText("Someone else changed this service while you were editing.")).toBeInTheDocument();
 
-  const theirs = serviceFixture({ name: "Cut and style", version: 5 });
+  const theirs = fx.service({ name: "Cut and style", version: 5 });
   fake.on("GET /services/{service_id}", { body: theirs });
   fake.on("PATCH /services/{service_id}", (req) => ({ body: { ...theirs, ...(req.body as object), version: 6 } }));
   await userEvent.click(screen.getByRole("button", { name: "Reload the service" }));
@@ -238,7 +240,7 @@ test("archiving asks first, then archives and returns to the list", async () => 
 });
 
 test("an archived service is shown read-only", async () => {
-  editService(setup(serviceFixture({ archived: true, active: false, archived_at: "2026-11-01T10:00:00+00:00" })));
+  editService(setup(fx.service({ archived: true, active: false, archived_at: "2026-11-01T10:00:00+00:00" })));
   expect(await screen.findByText("This service is archived.")).toBeInTheDocument();
   expect(screen.getByLabelText("Name")).toBeDisabled();
   expect(screen.queryByRole("button", { name: "Save changes" })).not.toBeInTheDocument();
@@ -247,7 +249,7 @@ test("an archived service is shown read-only", async () => {
 
 test("with no staff yet, the performer section says where to add them", async () => {
   const fake = setup();
-  fake.on("GET /staff", { body: staffPage([]) });
+  fake.on("GET /staff", { body: fx.page([]) });
   renderScreen(<ServiceEditor serviceId="new" />, fake, { path: "/services/new", route: "/services/:serviceId" });
   expect(await screen.findByText(/You have no staff yet/)).toBeInTheDocument();
   expect(screen.getByRole("link", { name: "Add a staff member" })).toHaveAttribute("href", "/staff?new=1");
@@ -263,7 +265,7 @@ test("a service that cannot be loaded says so", async () => {
 
 test("staff members (not admins) see the service read-only", async () => {
   const fake = setup();
-  fake.on("GET /auth/me", { body: meFixture("staff") });
+  fake.on("GET /auth/me", { body: fx.me({ role: "staff" }) });
   editService(fake);
   expect(await screen.findByText("Only the owner and admins can change services.")).toBeInTheDocument();
   expect(screen.getByLabelText("Name")).toBeDisabled();

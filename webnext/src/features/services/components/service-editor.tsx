@@ -3,14 +3,17 @@
 // form was loaded at (someone else's change in between is a 409 "reload"), then the performer set
 // (PUT) when it changed.
 import { useState } from "react";
-import { useForm, type UseFormRegister, type FieldErrors } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { Link, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
+import { CheckField } from "../../../components/ui/check-field";
 import { ConfirmDialog } from "../../../components/ui/confirm";
 import { Field } from "../../../components/ui/field";
 import { PageHeader } from "../../../components/ui/page-header";
+import { RecordLoader } from "../../../components/ui/record-loader";
+import { SaveBar } from "../../../components/ui/save-bar";
 import { Loading } from "../../../components/ui/spinner";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
@@ -37,20 +40,18 @@ export function ServiceEditor({ serviceId }: { serviceId: string }) {
 }
 
 function ExistingService({ serviceId }: { serviceId: string }) {
-  const service = useService(serviceId);
-  if (service.isPending) return <Loading label="Loading the service…" />;
-  if (service.isError) {
-    return (
-      <div className="page">
-        <PageHeader title="Service" />
-        <Alert tone="error" title="We couldn't load this service." actions={<Link to="/services">Back to services</Link>}>
-          {service.error.message}
-        </Alert>
-      </div>
-    );
-  }
-  const reload = async (): Promise<Service | undefined> => (await service.refetch()).data;
-  return <LoadedEditor service={service.data} reload={reload} />;
+  const query = useService(serviceId);
+  return (
+    <RecordLoader
+      query={query}
+      loading="Loading the service…"
+      failure="We couldn't load this service."
+      title="Service"
+      back={{ to: "/services", label: "Back to services" }}
+    >
+      {(service, reload) => <LoadedEditor service={service} reload={reload} />}
+    </RecordLoader>
+  );
 }
 
 /** Waits for what the form needs besides the service: the staff to choose from and the business. */
@@ -362,15 +363,24 @@ function ServiceForm({
               <p className="muted">How customers can book it.</p>
             </div>
             <div className="form-section-fields">
-              <Check name="bookable_online" register={register} errors={errors} label="Customers can book it online" hint="Off: only your team books it, from the calendar." />
-              <Check
-                name="requires_confirmation"
-                register={register}
-                errors={errors}
+              <CheckField
+                label="Customers can book it online"
+                hint="Off: only your team books it, from the calendar."
+                error={errors.bookable_online?.message}
+                {...register("bookable_online")}
+              />
+              <CheckField
                 label="I confirm each booking myself"
                 hint="Online bookings wait in Pending requests until you confirm or decline them."
+                error={errors.requires_confirmation?.message}
+                {...register("requires_confirmation")}
               />
-              <Check name="active" register={register} errors={errors} label="Active" hint="Off: nobody can book it for now, without archiving it." />
+              <CheckField
+                label="Active"
+                hint="Off: nobody can book it for now, without archiving it."
+                error={errors.active?.message}
+                {...register("active")}
+              />
             </div>
           </section>
 
@@ -442,13 +452,7 @@ function ServiceForm({
           </div>
         )}
         {!readOnly && (
-          <div className="save-bar">
-            <div className="save-bar-inner">
-              <Button type="submit" variant="primary" busy={isSubmitting}>
-                {base ? "Save changes" : "Create service"}
-              </Button>
-            </div>
-          </div>
+          <SaveBar busy={isSubmitting} label={base ? "Save changes" : "Create service"} />
         )}
       </form>
       {base && !readOnly && (
@@ -471,41 +475,6 @@ function ServiceForm({
       >
         Customers will no longer be able to book it, and it can't be changed afterwards. Existing appointments are kept.
       </ConfirmDialog>
-    </div>
-  );
-}
-
-type CheckName = "bookable_online" | "requires_confirmation" | "active";
-
-function Check({
-  name,
-  label,
-  hint,
-  register,
-  errors,
-}: {
-  name: CheckName;
-  label: string;
-  hint: string;
-  register: UseFormRegister<ServiceValues>;
-  errors: FieldErrors<ServiceValues>;
-}) {
-  const error = errors[name]?.message;
-  const hintId = `service-${name}-hint`;
-  return (
-    <div className={`field field-check${error ? " has-error" : ""}`}>
-      <label className="check-row">
-        <input type="checkbox" aria-describedby={hintId} aria-invalid={error ? true : undefined} {...register(name)} />
-        {label}
-      </label>
-      <p className="hint" id={hintId}>
-        {hint}
-      </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { performersBody, performersChanged, serviceChanged, serviceBody, serviceFieldOf, serviceValues, toMajorUnits } from "./service-values";
-import { AMARA, BEN, CLEO, serviceFixture, staffFixture } from "./test-fixtures";
+import * as fx from "../../../testing/fixtures";
 
 test("prices show in major units with the currency's own decimals", () => {
   expect(toMajorUnits(4550, "GBP")).toBe("45.50");
@@ -8,8 +8,8 @@ test("prices show in major units with the currency's own decimals", () => {
 });
 
 test("a form with nothing changed sends nothing", () => {
-  const service = serviceFixture();
-  const values = serviceValues(service, [staffFixture(AMARA, "Amara"), staffFixture(BEN, "Ben"), staffFixture(CLEO, "Cleo")]);
+  const service = fx.service();
+  const values = serviceValues(service, [fx.stylist(fx.IDS.amara, "Amara"), fx.stylist(fx.IDS.ben, "Ben"), fx.stylist(fx.IDS.cleo, "Cleo")]);
   expect(serviceChanged(service, serviceBody(values, "GBP"))).toBe(false);
   expect(performersChanged(service, performersBody(values, "GBP").staff)).toBe(false);
 });

@@ -3,20 +3,20 @@ import userEvent from "@testing-library/user-event";
 import { fakeApi } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import { ServicesList } from "./services-list";
-import { AMARA, BEN, meFixture, serviceFixture, servicePage, staffFixture, staffPage } from "./test-fixtures";
+import * as fx from "../../../testing/fixtures";
 
 const catalogue = [
-  serviceFixture(),
-  serviceFixture({
+  fx.service(),
+  fx.service({
     id: "62b26256-a6c5-4ac8-b3b2-0b230ea1d1c4",
     name: "Colour",
     duration_min: 90,
     price: { amount: 9500, currency: "GBP" },
     color: "#db2777",
-    staff: [{ staff_id: AMARA, duration_min: 105, price: null }],
+    staff: [{ staff_id: fx.IDS.amara, duration_min: 105, price: null }],
     requires_confirmation: true,
   }),
-  serviceFixture({
+  fx.service({
     id: "0c6b3b8e-8a59-4f4e-9a53-3b8c9b7e4a11",
     name: "Bridal trial",
     category: null,
@@ -30,15 +30,15 @@ const catalogue = [
 
 function setup(services = catalogue) {
   return fakeApi({
-    "GET /auth/me": { body: meFixture() },
+    "GET /auth/me": { body: fx.me() },
     "GET /services": (req) => ({
-      body: servicePage(
+      body: fx.page(
         req.query.get("include_archived") === "true"
-          ? [...services, serviceFixture({ id: "5d1c1b7e-1111-4f4e-9a53-3b8c9b7e4a11", name: "Perm", archived: true, active: false, archived_at: "2026-11-01T10:00:00+00:00" })]
+          ? [...services, fx.service({ id: "5d1c1b7e-1111-4f4e-9a53-3b8c9b7e4a11", name: "Perm", archived: true, active: false, archived_at: "2026-11-01T10:00:00+00:00" })]
           : services,
       ),
     }),
-    "GET /staff": { body: staffPage([staffFixture(AMARA, "Amara Okafor"), staffFixture(BEN, "Ben Carter")]) },
+    "GET /staff": { body: fx.page([fx.stylist(fx.IDS.amara, "Amara Okafor"), fx.stylist(fx.IDS.ben, "Ben Carter")]) },
   });
 }
 
@@ -94,7 +94,7 @@ test("?new=1 opens the create form", async () => {
 
 test("staff members (not admins) see the catalogue without create buttons", async () => {
   const fake = setup([]);
-  fake.on("GET /auth/me", { body: meFixture("staff") });
+  fake.on("GET /auth/me", { body: fx.me({ role: "staff" }) });
   renderScreen(<ServicesList />, fake, { path: "/services" });
   expect(await screen.findByRole("heading", { name: "No services yet" })).toBeInTheDocument();
   expect(screen.queryByRole("link", { name: /Create your first service|New service/ })).not.toBeInTheDocument();
@@ -105,7 +105,7 @@ test("a failed load says so and can be tried again", async () => {
   fake.on("GET /services", { status: 500, body: {} });
   renderScreen(<ServicesList />, fake, { path: "/services" });
   expect(await screen.findByText("We couldn't load your services.")).toBeInTheDocument();
-  fake.on("GET /services", { body: servicePage(catalogue) });
+  fake.on("GET /services", { body: fx.page(catalogue) });
   await userEvent.click(screen.getByRole("button", { name: "Try again" }));
   expect(await screen.findByRole("link", { name: "Haircut" })).toBeInTheDocument();
 });

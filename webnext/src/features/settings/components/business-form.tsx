@@ -6,12 +6,15 @@ import { useForm, type FieldPath } from "react-hook-form";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
+import { OptionList } from "../../../components/ui/option-list";
+import { SaveBar } from "../../../components/ui/save-bar";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
 import { formatMinutes } from "../../../lib/format";
 import { applyApiError } from "../../../lib/forms";
 import { useUpdateBusiness, type Business, type BusinessChanges } from "../api/business";
-import { currencyOptions, localeOptions, timeZoneOptions } from "../options";
+import { currencyOptions, timeZoneOptions } from "../../../lib/options";
+import { localeOptions } from "../options";
 
 type Policy = Schemas["BookingPolicyAnswer"];
 type PolicyNumber = Exclude<keyof Policy, "auto_confirm">;
@@ -219,30 +222,18 @@ export function BusinessForm({ business, readOnly, onReload }: { business: Busin
           <div className="grid-2">
             <Field label="Time zone" error={err("time_zone")} hint="Opening hours, working hours and the calendar are in this zone.">
               <select {...register("time_zone")}>
-                {choices.zones.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
+                <OptionList options={choices.zones} />
               </select>
             </Field>
             <Field label="Currency" error={err("currency")} hint="Prices of your services are in this currency.">
               <select {...register("currency")}>
-                {choices.currencies.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
+                <OptionList options={choices.currencies} />
               </select>
             </Field>
           </div>
           <Field label="Language of messages to customers" error={err("locale")} hint="Confirmations and reminders are written in this language.">
             <select {...register("locale")}>
-              {choices.locales.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
+              <OptionList options={choices.locales} />
             </select>
           </Field>
         </Section>
@@ -297,19 +288,14 @@ export function BusinessForm({ business, readOnly, onReload }: { business: Busin
         </Section>
       </fieldset>
       {!readOnly && (
-        <div className="save-bar">
-          <div className="save-bar-inner">
-            <span className="save-status" aria-live="polite">
-              {dirty ? "Unsaved changes" : ""}
-            </span>
-            <Button variant="ghost" disabled={!dirty} onClick={() => { reset(original); setFormError(null); }}>
-              Discard
-            </Button>
-            <Button type="submit" variant="primary" busy={formState.isSubmitting}>
-              Save changes
-            </Button>
-          </div>
-        </div>
+        <SaveBar
+          busy={formState.isSubmitting}
+          dirty={dirty}
+          onDiscard={() => {
+            reset(original);
+            setFormError(null);
+          }}
+        />
       )}
     </form>
   );

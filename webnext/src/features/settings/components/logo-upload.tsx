@@ -6,7 +6,8 @@ import { Button } from "../../../components/ui/button";
 import { useToast } from "../../../components/ui/toast";
 import { useMediaUrl } from "../../../lib/config";
 import type { Business } from "../api/business";
-import { LOGO_TYPES, logoProblem, useUploadLogo } from "../api/logo";
+import { IMAGE_TYPES } from "../../../lib/upload";
+import { logoProblem, useUploadLogo } from "../api/logo";
 
 export function LogoUpload({ business, readOnly }: { business: Business; readOnly: boolean }) {
   const url = useMediaUrl(business.logo_key);
@@ -57,7 +58,7 @@ export function LogoUpload({ business, readOnly }: { business: Business; readOnl
               className="sr-only"
               tabIndex={-1}
               type="file"
-              accept={LOGO_TYPES.join(",")}
+              accept={IMAGE_TYPES.join(",")}
               aria-label={business.logo_key ? "Replace the logo" : "Upload a logo"}
               onChange={(e) => choose(e.target.files?.[0])}
             />

@@ -3,12 +3,12 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, vi } from "vitest";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { aBusiness, aMe } from "../testing";
+import { business as aBusiness, me } from "../../../testing/fixtures";
 import { SettingsScreen } from "./settings-screen";
 
 function setup(role: "owner" | "admin" | "staff" = "owner", business = aBusiness(), path = "/settings") {
   const fake = fakeApi({
-    "GET /auth/me": { body: aMe(role, business) },
+    "GET /auth/me": { body: me({ role, business }) },
     "GET /business": { body: business },
   });
   const view = renderScreen(<SettingsScreen />, fake, { path, route: "/settings" });

@@ -9,6 +9,7 @@ import { Link } from "react-router";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
+import { NamedOptions } from "../../../components/ui/option-list";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
 import { applyApiError } from "../../../lib/forms";
@@ -254,11 +255,7 @@ function BlockRow({ index, dayName, control, register, errors, locations, onRemo
       {locations.length > 1 && (
         <Field label="Location" error={e?.location_id?.message}>
           <select {...register(`weekly.${index}.location_id`, { required: "Choose a location." })}>
-            {locations.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
+            <NamedOptions items={locations} />
           </select>
         </Field>
       )}
@@ -324,11 +321,7 @@ function OverrideRow({ index, control, register, errors, locations, today, onRem
             {kind.value === "hours" && locations.length > 1 && (
               <Field label="Location" error={e?.location_id?.message}>
                 <select {...register(`overrides.${index}.location_id`, { required: "Choose a location." })}>
-                  {locations.map((l) => (
-                    <option key={l.id} value={l.id}>
-                      {l.name}
-                    </option>
-                  ))}
+                  <NamedOptions items={locations} />
                 </select>
               </Field>
             )}

@@ -1,15 +1,17 @@
 // Create or edit a staff profile: every field of StaffNew / StaffUpdate. The login to link comes from
 // the team's members; a PATCH carries the version it was read at, so a concurrent edit is refused.
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { Link } from "react-router";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
+import { OptionList } from "../../../components/ui/option-list";
 import { Loading } from "../../../components/ui/spinner";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
 import { applyApiError } from "../../../lib/forms";
+import { timeZoneOptions } from "../../../lib/options";
 import { useMe } from "../../../lib/session";
 import { useLocations } from "../../locations/api/locations";
 import { useTeam } from "../../team/api/team";
@@ -28,14 +30,6 @@ interface Values {
 }
 
 const FIELDS = ["name", "email", "phone", "bio", "time_zone", "location_ids", "bookable", "user_id"] as const;
-
-function zones(): string[] {
-  try {
-    return Intl.supportedValuesOf("timeZone");
-  } catch {
-    return [];
-  }
-}
 
 function valuesOf(member: StaffMember | undefined): Values {
   return {
@@ -67,7 +61,8 @@ export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember;
     defaultValues: valuesOf(member),
   });
   const businessZone = me.data?.business.time_zone ?? "UTC";
-  const timeZones = zones();
+  // Hundreds of zones: listed once per person, with theirs kept even if it is an older alias.
+  const zones = useMemo(() => timeZoneOptions(member?.time_zone ?? ""), [member?.time_zone]);
   const activeLocations = (locations.data ?? []).filter((l) => !l.archived || member?.location_ids.includes(l.id));
   // With one location there is nothing to choose: a new person works there.
   const onlyLocation = !member && activeLocations.length === 1 ? activeLocations[0]?.id : undefined;
@@ -128,11 +123,7 @@ export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember;
         <Field label="Time zone" error={errors.time_zone?.message} hint="Where their hours and time off are reckoned.">
           <select {...register("time_zone")}>
             <option value="">The business's ({businessZone})</option>
-            {timeZones.map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
-            ))}
+            <OptionList options={zones} />
           </select>
         </Field>
       </div>

@@ -2,19 +2,19 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { AMARA, DANA, location, me, member, page, SOHO, staffMember, team } from "../testing/test-data";
+import * as fx from "../../../testing/fixtures";
 import { StaffList } from "./staff-list";
 
 function setup(extra: Parameters<typeof fakeApi>[0] = {}) {
   return fakeApi({
-    "GET /auth/me": { body: me() },
-    "GET /locations": { body: page([location(SOHO, "Soho")]) },
-    "GET /business/users": { body: team([member()]) },
+    "GET /auth/me": { body: fx.me() },
+    "GET /locations": { body: fx.page([fx.location()]) },
+    "GET /business/users": { body: fx.team([fx.member()]) },
     "GET /staff": (req) => ({
-      body: page(
+      body: fx.page(
         req.query.get("include_inactive") === "true"
-          ? [staffMember({ photo_key: "businesses/b1/staff/s1/face.png" }), staffMember({ id: AMARA, name: "Amara Okafor", user_id: null, active: false, bookable: false })]
-          : [staffMember({ photo_key: "businesses/b1/staff/s1/face.png" })],
+          ? [fx.staffMember({ photo_key: "businesses/b1/staff/s1/face.png" }), fx.staffMember({ id: fx.IDS.amara, name: "Amara Okafor", user_id: null, active: false, bookable: false })]
+          : [fx.staffMember({ photo_key: "businesses/b1/staff/s1/face.png" })],
       ),
     }),
     ...extra,
@@ -29,7 +29,7 @@ test("lists staff with photo, locations, bookable and login, and explains profil
   expect(within(row).getByText("Yes")).toBeInTheDocument();
   expect(await within(row).findByText("Linked: Dana Demo")).toBeInTheDocument();
   expect(row.querySelector("img")?.getAttribute("src")).toBe("http://media.test/businesses/b1/staff/s1/face.png");
-  expect(screen.getByRole("link", { name: "Dana Demo" })).toHaveAttribute("href", `/staff/${DANA}`);
+  expect(screen.getByRole("link", { name: "Dana Demo" })).toHaveAttribute("href", `/staff/${fx.IDS.dana}`);
   const explainer = screen.getByRole("complementary", { name: "Staff profiles and team logins" });
   expect(within(explainer).getByText(/people customers can book/)).toBeInTheDocument();
   expect(within(explainer).getByRole("link", { name: "Manage team logins" })).toHaveAttribute("href", "/team");
@@ -49,7 +49,7 @@ test("the inactive toggle asks for inactive staff too and marks them", async () 
 });
 
 test("with no staff, the empty state explains profiles and leads to the create form", async () => {
-  const fake = setup({ "GET /staff": { body: page([]) } });
+  const fake = setup({ "GET /staff": { body: fx.page([]) } });
   const user = userEvent.setup();
   renderScreen(<StaffList />, fake, { path: "/staff" });
   expect(await screen.findByText("No staff profiles yet")).toBeInTheDocument();
@@ -64,7 +64,7 @@ test("?new=1 opens the create form; it sends StaffNew, maps a 422 and the error 
     "POST /staff": (req) => {
       attempt += 1;
       if (attempt === 1) return invalid({ phone: "Expected `str` matching regex '^\\+?[0-9 ()./-]{5,32}$'" });
-      return { status: 201, body: staffMember({ id: AMARA, ...(req.body as object) }) };
+      return { status: 201, body: fx.staffMember({ id: fx.IDS.amara, ...(req.body as object) }) };
     },
   });
   const user = userEvent.setup();
@@ -84,7 +84,7 @@ test("?new=1 opens the create form; it sends StaffNew, maps a 422 and the error 
     phone: "call me",
     bio: null,
     time_zone: null,
-    location_ids: [SOHO],
+    location_ids: [fx.IDS.soho],
     bookable: true,
     user_id: null,
   });
@@ -93,7 +93,7 @@ test("?new=1 opens the create form; it sends StaffNew, maps a 422 and the error 
   await waitFor(() => expect(within(dialog).queryByText("This doesn't look right; check the format.")).not.toBeInTheDocument());
   expect(phone).not.toHaveAttribute("aria-invalid");
   await user.click(within(dialog).getByRole("button", { name: "Add staff member" }));
-  expect(await screen.findByTestId("location")).toHaveTextContent(`/staff/${AMARA}`);
+  expect(await screen.findByTestId("location")).toHaveTextContent(`/staff/${fx.IDS.amara}`);
 });
 
 test("a refusal to list staff (403) is shown as the API words it", async () => {

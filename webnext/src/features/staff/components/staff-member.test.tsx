@@ -4,27 +4,29 @@ import { afterEach, vi } from "vitest";
 import type { Schemas } from "../../../lib/api-client";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { AMARA, DANA, location, me, member, OWNER_ID, page, refusal, SHOREDITCH, SOHO, staffMember, team } from "../testing/test-data";
+import * as fx from "../../../testing/fixtures";
 import { StaffMemberScreen } from "./staff-member";
 
+const SHOREDITCH = "5b7a1c52-0d7e-4c55-9a0e-1f3f8f0b6a21";
+
 const SCHEDULE: Schemas["Schedule"] = {
-  weekly: [{ location_id: SOHO, weekday: 3, start: "09:00", end: "13:00", breaks: [] }],
+  weekly: [{ location_id: fx.IDS.soho, weekday: 3, start: "09:00", end: "13:00", breaks: [] }],
   overrides: [{ date: "2027-12-11", location_id: null, intervals: [] }],
 };
 
 function setup(extra: Parameters<typeof fakeApi>[0] = {}, role: Schemas["Me"]["role"] = "owner") {
   return fakeApi({
-    "GET /auth/me": { body: me(role) },
-    "GET /locations": { body: page([location(SOHO, "Soho"), location(SHOREDITCH, "Shoreditch")]) },
-    "GET /business/users": { body: team([member(), member({ user_id: "7e1d2c3b-0000-4000-8000-000000000002", name: "Amara Okafor", email: "amara@demo-salon.test", role: "staff" })]) },
-    "GET /staff/{staff_id}": { body: staffMember() },
+    "GET /auth/me": { body: fx.me({ role }) },
+    "GET /locations": { body: fx.page([fx.location(), fx.location({ id: SHOREDITCH, name: "Shoreditch" })]) },
+    "GET /business/users": { body: fx.team([fx.member(), fx.member({ user_id: "7e1d2c3b-0000-4000-8000-000000000002", name: "Amara Okafor", email: "amara@demo-salon.test", role: "staff" })]) },
+    "GET /staff/{staff_id}": { body: fx.staffMember() },
     "GET /staff/{staff_id}/schedule": { body: SCHEDULE },
-    "GET /staff/{staff_id}/time-off": { body: page([]) },
+    "GET /staff/{staff_id}/time-off": { body: fx.page([]) },
     ...extra,
   });
 }
 
-const open = (fake: ReturnType<typeof setup>) => renderScreen(<StaffMemberScreen />, fake, { path: `/staff/${DANA}`, route: "/staff/:staffId" });
+const open = (fake: ReturnType<typeof setup>) => renderScreen(<StaffMemberScreen />, fake, { path: `/staff/${fx.IDS.dana}`, route: "/staff/:staffId" });
 const profile = async () => within(await screen.findByRole("form", { name: "Staff profile" }));
 const hours = async () => within(await screen.findByRole("form", { name: "Working hours" }));
 
@@ -35,7 +37,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe("profile", () => {
   test("shows every field and PATCHes them all with the version read", async () => {
-    const fake = setup({ "PATCH /staff/{staff_id}": (req) => ({ body: staffMember({ ...(req.body as object), version: 4 }) }) });
+    const fake = setup({ "PATCH /staff/{staff_id}": (req) => ({ body: fx.staffMember({ ...(req.body as object), version: 4 }) }) });
     const user = userEvent.setup();
     open(fake);
     const form = await profile();
@@ -44,7 +46,7 @@ describe("profile", () => {
     expect(form.getByLabelText(/Bio/)).toHaveValue("Owner. Consultations, cuts and the odd blow-dry.");
     expect(form.getByRole("checkbox", { name: "Soho" })).toBeChecked();
     expect(form.getByRole("checkbox", { name: "Shoreditch" })).not.toBeChecked();
-    expect(form.getByLabelText(/Team login/)).toHaveValue(OWNER_ID);
+    expect(form.getByLabelText(/Team login/)).toHaveValue(fx.IDS.owner);
     await user.clear(form.getByLabelText("Name"));
     await user.type(form.getByLabelText("Name"), "Dana D.");
     await user.selectOptions(form.getByLabelText("Time zone"), "America/New_York");
@@ -59,7 +61,7 @@ describe("profile", () => {
       phone: "+44 7700 900001",
       bio: "Owner. Consultations, cuts and the odd blow-dry.",
       time_zone: "America/New_York",
-      location_ids: [SOHO, SHOREDITCH],
+      location_ids: [fx.IDS.soho, SHOREDITCH],
       bookable: false,
       user_id: null,
       version: 3,
@@ -90,7 +92,7 @@ describe("profile", () => {
   });
 
   test("a stale version is explained with a reload", async () => {
-    const fake = setup({ "PATCH /staff/{staff_id}": refusal(409, "stale_version", "The staff member was changed by someone else; reload and try again.") });
+    const fake = setup({ "PATCH /staff/{staff_id}": fx.refusal(409, "stale_version", "The staff member was changed by someone else; reload and try again.") });
     const user = userEvent.setup();
     open(fake);
     const form = await profile();
@@ -111,13 +113,13 @@ describe("profile", () => {
     await user.click(screen.getByRole("button", { name: "Deactivate" }));
     await user.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Deactivate" }));
     expect(await screen.findByTestId("location")).toHaveTextContent("/staff");
-    expect(fake.callsTo("DELETE /staff/{staff_id}")[0]?.path).toBe(`/staff/${DANA}`);
+    expect(fake.callsTo("DELETE /staff/{staff_id}")[0]?.path).toBe(`/staff/${fx.IDS.dana}`);
   });
 
   test("an inactive member can be reactivated", async () => {
     const fake = setup({
-      "GET /staff/{staff_id}": { body: staffMember({ active: false }) },
-      "PATCH /staff/{staff_id}": { body: staffMember({ version: 4 }) },
+      "GET /staff/{staff_id}": { body: fx.staffMember({ active: false }) },
+      "PATCH /staff/{staff_id}": { body: fx.staffMember({ version: 4 }) },
     });
     const user = userEvent.setup();
     open(fake);
@@ -126,21 +128,21 @@ describe("profile", () => {
   });
 
   test("/staff/new creates a profile and opens it", async () => {
-    const fake = setup({ "POST /staff": { status: 201, body: staffMember({ id: AMARA, name: "Amara Okafor" }) } });
+    const fake = setup({ "POST /staff": { status: 201, body: fx.staffMember({ id: fx.IDS.amara, name: "Amara Okafor" }) } });
     const user = userEvent.setup();
     const { router } = renderScreen(<StaffMemberScreen />, fake, { path: "/staff/new", route: "/staff/:staffId" });
     const form = within(await screen.findByRole("form", { name: "New staff member" }));
     await user.type(await form.findByLabelText("Name"), "Amara Okafor");
     await user.click(form.getByRole("button", { name: "Add staff member" }));
-    await waitFor(() => expect(router.state.location.pathname).toBe(`/staff/${AMARA}`));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/staff/${fx.IDS.amara}`));
     expect(fake.callsTo("POST /staff")[0]?.body).toMatchObject({ name: "Amara Okafor", location_ids: [], user_id: null });
   });
 
   test("a staff-role user is told who edits profiles, and the API's 403 is shown as it is", async () => {
     const fake = setup(
       {
-        "GET /business/users": refusal(403, "forbidden", "This needs the admin role."),
-        "PATCH /staff/{staff_id}": refusal(403, "forbidden", "Only admins can change staff profiles."),
+        "GET /business/users": fx.refusal(403, "forbidden", "This needs the admin role."),
+        "PATCH /staff/{staff_id}": fx.refusal(403, "forbidden", "Only admins can change staff profiles."),
       },
       "staff",
     );
@@ -149,7 +151,7 @@ describe("profile", () => {
     expect(await screen.findByText(/Only owners and admins change profiles/)).toBeInTheDocument();
     const form = await profile();
     expect(form.getByText(/We couldn't load the team's logins: This needs the admin role./)).toBeInTheDocument();
-    expect(form.getByLabelText(/Team login/)).toHaveValue(OWNER_ID);
+    expect(form.getByLabelText(/Team login/)).toHaveValue(fx.IDS.owner);
     await user.click(form.getByRole("button", { name: "Save profile" }));
     expect(await form.findByText("Only admins can change staff profiles.")).toBeInTheDocument();
   });
@@ -165,7 +167,7 @@ describe("photo", () => {
     fireEvent.change(input, { target: { files: [file("image/gif", 100)] } });
     expect(await screen.findByText("Choose a PNG, JPEG or WebP image.")).toBeInTheDocument();
     fireEvent.change(input, { target: { files: [file("image/png", 2 * 1024 * 1024 + 1)] } });
-    expect(await screen.findByText(/the largest allowed is 2 MB/)).toBeInTheDocument();
+    expect(await screen.findByText(/the photo can be at most 2 MB/)).toBeInTheDocument();
     expect(fake.callsTo("POST /staff/{staff_id}/photo")).toHaveLength(0);
   });
 
@@ -180,7 +182,7 @@ describe("photo", () => {
     let uploaded = false;
     const fake = setup({
       "POST /staff/{staff_id}/photo": { status: 201, body: form },
-      "GET /staff/{staff_id}": () => ({ body: staffMember({ photo_key: uploaded ? form.key : null }) }),
+      "GET /staff/{staff_id}": () => ({ body: fx.staffMember({ photo_key: uploaded ? form.key : null }) }),
     });
     const s3 = vi.fn(async () => {
       uploaded = true;
@@ -209,14 +211,14 @@ describe("photo", () => {
     vi.stubGlobal("fetch", vi.fn(async () => new Response("<Error/>", { status: 403 })));
     open(fake);
     fireEvent.change(await screen.findByLabelText("Upload a photo"), { target: { files: [file("image/jpeg", 10)] } });
-    expect(await screen.findByText(/not accepted by the file storage \(HTTP 403\)/)).toBeInTheDocument();
+    expect(await screen.findByText(/The upload was refused \(HTTP 403\)/)).toBeInTheDocument();
   });
 });
 
 describe("working hours", () => {
   test("shows the weekly blocks and dated changes, and PUTs the whole schedule row for row", async () => {
     const fake = setup({
-      "GET /staff/{staff_id}": { body: staffMember({ location_ids: [SOHO, SHOREDITCH] }) },
+      "GET /staff/{staff_id}": { body: fx.staffMember({ location_ids: [fx.IDS.soho, SHOREDITCH] }) },
       "PUT /staff/{staff_id}/schedule": (req) => ({ body: req.body }),
     });
     const user = userEvent.setup();
@@ -237,18 +239,18 @@ describe("working hours", () => {
     const added = within(form.getByRole("group", { name: "Change 2" }));
     await user.type(added.getByLabelText("Date"), "2027-12-24");
     await user.selectOptions(added.getByLabelText("That day"), "hours");
-    await user.selectOptions(added.getByLabelText("Location"), SOHO);
+    await user.selectOptions(added.getByLabelText("Location"), fx.IDS.soho);
     fireEvent.change(added.getByLabelText("until"), { target: { value: "13:00" } });
     await user.click(form.getByRole("button", { name: "Save working hours" }));
     await waitFor(() => expect(fake.callsTo("PUT /staff/{staff_id}/schedule")).toHaveLength(1));
     expect(fake.callsTo("PUT /staff/{staff_id}/schedule")[0]?.body).toEqual({
       weekly: [
-        { location_id: SOHO, weekday: 3, start: "09:00", end: "13:00", breaks: [{ start: "12:00", end: "13:00" }] },
+        { location_id: fx.IDS.soho, weekday: 3, start: "09:00", end: "13:00", breaks: [{ start: "12:00", end: "13:00" }] },
         { location_id: SHOREDITCH, weekday: 5, start: "09:00", end: "18:30", breaks: [] },
       ],
       overrides: [
         { date: "2027-12-11", location_id: null, intervals: [] },
-        { date: "2027-12-24", location_id: SOHO, intervals: [{ start: "09:00", end: "13:00" }] },
+        { date: "2027-12-24", location_id: fx.IDS.soho, intervals: [{ start: "09:00", end: "13:00" }] },
       ],
     });
   });
@@ -278,7 +280,7 @@ describe("working hours", () => {
   test("422 paths land on the matching row's input in words, and clear once fixed", async () => {
     const fake = setup({
       "GET /staff/{staff_id}/schedule": {
-        body: { ...SCHEDULE, weekly: [...SCHEDULE.weekly, { location_id: SOHO, weekday: 3, start: "12:00", end: "17:00", breaks: [{ start: "18:00", end: "18:30" }] }] },
+        body: { ...SCHEDULE, weekly: [...SCHEDULE.weekly, { location_id: fx.IDS.soho, weekday: 3, start: "12:00", end: "17:00", breaks: [{ start: "18:00", end: "18:30" }] }] },
       },
       "PUT /staff/{staff_id}/schedule": invalid({
         "weekly.1": "overlaps weekly.0 on the same weekday",
@@ -303,7 +305,7 @@ describe("working hours", () => {
   });
 
   test("someone without the right is shown the API's 403 as it is", async () => {
-    const fake = setup({ "PUT /staff/{staff_id}/schedule": refusal(403, "forbidden", "Staff members manage only their own schedule and time off.") }, "staff");
+    const fake = setup({ "PUT /staff/{staff_id}/schedule": fx.refusal(403, "forbidden", "Staff members manage only their own schedule and time off.") }, "staff");
     const user = userEvent.setup();
     open(fake);
     await user.click((await hours()).getByRole("button", { name: "Save working hours" }));
@@ -311,7 +313,7 @@ describe("working hours", () => {
   });
 
   test("without locations, it says to choose where they work first", async () => {
-    const fake = setup({ "GET /staff/{staff_id}": { body: staffMember({ location_ids: [] }) } });
+    const fake = setup({ "GET /staff/{staff_id}": { body: fx.staffMember({ location_ids: [] }) } });
     open(fake);
     expect(await screen.findByText("Choose where they work first")).toBeInTheDocument();
   });
@@ -320,7 +322,7 @@ describe("working hours", () => {
 describe("time off", () => {
   const holiday: Schemas["TimeOff"] = {
     id: "0f1e2d3c-4b5a-4968-8776-655443322110",
-    staff_id: DANA,
+    staff_id: fx.IDS.dana,
     all_day: true,
     starts_at: "2027-03-27T00:00:00+00:00",
     ends_at: "2027-03-29T00:00:00+01:00",
@@ -343,7 +345,7 @@ describe("time off", () => {
   };
 
   test("lists what is coming, in the staff member's zone", async () => {
-    const fake = setup({ "GET /staff/{staff_id}/time-off": { body: page([holiday, training]) } });
+    const fake = setup({ "GET /staff/{staff_id}/time-off": { body: fx.page([holiday, training]) } });
     open(fake);
     const list = within(await screen.findByRole("list", { name: "Upcoming time off" }));
     expect(list.getByText(/Saturday, March 27, 2027 to Sunday, March 28, 2027, all day/)).toBeInTheDocument();
@@ -354,7 +356,7 @@ describe("time off", () => {
 
   test("a range of hours is sent as instants of the staff member's zone, right across the DST change", async () => {
     const fake = setup({
-      "GET /staff/{staff_id}": { body: staffMember({ time_zone: "America/New_York" }) },
+      "GET /staff/{staff_id}": { body: fx.staffMember({ time_zone: "America/New_York" }) },
       "POST /staff/{staff_id}/time-off": (req) => ({ status: 201, body: { ...training, ...(req.body as object) } }),
     });
     const user = userEvent.setup();
@@ -408,7 +410,7 @@ describe("time off", () => {
 
   test("removing asks first, then DELETEs that entry", async () => {
     const fake = setup({
-      "GET /staff/{staff_id}/time-off": { body: page([holiday]) },
+      "GET /staff/{staff_id}/time-off": { body: fx.page([holiday]) },
       "DELETE /staff/{staff_id}/time-off/{time_off_id}": { status: 204 },
     });
     const user = userEvent.setup();
@@ -418,6 +420,6 @@ describe("time off", () => {
     expect(within(dialog).getByText(/Customers will be able to book this time again/)).toBeInTheDocument();
     expect(fake.callsTo("DELETE /staff/{staff_id}/time-off/{time_off_id}")).toHaveLength(0);
     await user.click(within(dialog).getByRole("button", { name: "Remove time off" }));
-    await waitFor(() => expect(fake.callsTo("DELETE /staff/{staff_id}/time-off/{time_off_id}")[0]?.path).toBe(`/staff/${DANA}/time-off/${holiday.id}`));
+    await waitFor(() => expect(fake.callsTo("DELETE /staff/{staff_id}/time-off/{time_off_id}")[0]?.path).toBe(`/staff/${fx.IDS.dana}/time-off/${holiday.id}`));
   });
 });

@@ -5,6 +5,7 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { ConfirmDialog } from "../../../components/ui/confirm";
 import { PageHeader } from "../../../components/ui/page-header";
+import { RecordLoader } from "../../../components/ui/record-loader";
 import { Loading } from "../../../components/ui/spinner";
 import { useToast } from "../../../components/ui/toast";
 import { roleAtLeast } from "../../../lib/format";
@@ -36,18 +37,17 @@ export function StaffMemberScreen() {
 }
 
 function ExistingMember({ staffId }: { staffId: string }) {
-  const member = useStaffMember(staffId);
-  if (member.isPending) return <Loading label="Loading the profile…" />;
-  if (member.isError) {
-    return (
-      <div className="page">
-        <Alert tone="error" title="We couldn't load this staff member." actions={<Link to="/staff">Back to staff</Link>}>
-          {member.error.message}
-        </Alert>
-      </div>
-    );
-  }
-  return <MemberPage member={member.data} />;
+  const query = useStaffMember(staffId);
+  return (
+    <RecordLoader
+      query={query}
+      loading="Loading the profile…"
+      failure="We couldn't load this staff member."
+      back={{ to: "/staff", label: "Back to staff" }}
+    >
+      {(member) => <MemberPage member={member} />}
+    </RecordLoader>
+  );
 }
 
 function MemberPage({ member }: { member: StaffMember }) {

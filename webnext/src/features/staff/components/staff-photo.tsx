@@ -5,7 +5,8 @@ import { Alert } from "../../../components/ui/alert";
 import { useToast } from "../../../components/ui/toast";
 import { useMediaUrl } from "../../../lib/config";
 import type { StaffMember } from "../api/staff";
-import { PHOTO_TYPES, photoProblem, useUploadPhoto } from "../api/staff-member";
+import { IMAGE_TYPES } from "../../../lib/upload";
+import { photoProblem, useUploadPhoto } from "../api/staff-member";
 
 export function StaffPhoto({ member }: { member: StaffMember }) {
   const url = useMediaUrl(member.photo_key);
@@ -43,7 +44,7 @@ export function StaffPhoto({ member }: { member: StaffMember }) {
             ref={input}
             id="staff-photo-file"
             type="file"
-            accept={PHOTO_TYPES.join(",")}
+            accept={IMAGE_TYPES.join(",")}
             aria-describedby="staff-photo-hint"
             aria-invalid={problem ? true : undefined}
             disabled={upload.isPending}

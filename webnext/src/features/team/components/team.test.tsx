@@ -4,15 +4,15 @@ import { vi } from "vitest";
 import type { Schemas } from "../../../lib/api-client";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
-import { me, member, OWNER_ID, refusal, team } from "../../staff/testing/test-data";
+import * as fx from "../../../testing/fixtures";
 import { TeamScreen } from "./team";
 
 vi.setConfig({ testTimeout: 30_000 });
 
 const AMARA_USER = "7e1d2c3b-0000-4000-8000-000000000002";
 const OLA_USER = "7e1d2c3b-0000-4000-8000-000000000003";
-const amara = member({ user_id: AMARA_USER, name: "Amara Okafor", email: "amara@demo-salon.test", role: "staff", email_verified: false });
-const ola = member({ user_id: OLA_USER, name: "Ola Berg", email: "ola@demo-salon.test", role: "admin" });
+const amara = fx.member({ user_id: AMARA_USER, name: "Amara Okafor", email: "amara@demo-salon.test", role: "staff", email_verified: false });
+const ola = fx.member({ user_id: OLA_USER, name: "Ola Berg", email: "ola@demo-salon.test", role: "admin" });
 const invitation: Schemas["OpenInvitation"] = {
   id: "3c2b1a00-0000-4000-8000-000000000009",
   email: "sam@demo-salon.test",
@@ -23,10 +23,10 @@ const invitation: Schemas["OpenInvitation"] = {
 
 function setup(extra: Parameters<typeof fakeApi>[0] = {}, role: Schemas["Me"]["role"] = "owner") {
   return fakeApi({
-    "GET /auth/me": { body: me(role) },
+    "GET /auth/me": { body: fx.me({ role }) },
     // Two pages: the second is read through next_cursor; invitations come with the first.
     "GET /business/users": (req) => ({
-      body: req.query.get("cursor") === "page-2" ? team([ola], [], null) : team([member(), amara], [invitation], "page-2"),
+      body: req.query.get("cursor") === "page-2" ? fx.team([ola], [], null) : fx.team([fx.member(), amara], [invitation], "page-2"),
     }),
     ...extra,
   });
@@ -57,7 +57,7 @@ test("changing a role PATCHes it; a refusal is shown as the API words it", async
   const fake = setup({
     "PATCH /business/users/{user_id}": (req) => {
       attempt += 1;
-      return attempt === 1 ? { body: { ...amara, ...(req.body as object) } } : refusal(409, "last_owner", "A business needs at least one owner.");
+      return attempt === 1 ? { body: { ...amara, ...(req.body as object) } } : fx.refusal(409, "last_owner", "A business needs at least one owner.");
     },
   });
   const user = userEvent.setup();
@@ -95,13 +95,13 @@ test("removing asks first, then DELETEs", async () => {
 });
 
 test("leaving the team signs out; a refusal (the last owner) is shown", async () => {
-  const fake = setup({ "DELETE /business/users/{user_id}": refusal(409, "last_owner", "A business needs at least one owner.") });
+  const fake = setup({ "DELETE /business/users/{user_id}": fx.refusal(409, "last_owner", "A business needs at least one owner.") });
   const user = userEvent.setup();
   open(fake);
   await user.click(await screen.findByRole("button", { name: "Leave the team" }));
   await user.click(within(screen.getByRole("dialog", { name: "Leave Demo Salon?" })).getByRole("button", { name: "Yes, leave" }));
   expect(await screen.findByText("You can't leave the team. A business needs at least one owner.")).toBeInTheDocument();
-  expect(fake.callsTo("DELETE /business/users/{user_id}")[0]?.path).toBe(`/business/users/${OWNER_ID}`);
+  expect(fake.callsTo("DELETE /business/users/{user_id}")[0]?.path).toBe(`/business/users/${fx.IDS.owner}`);
 });
 
 test("inviting sends the address and role with an Idempotency-Key; a 422 and already_member land on the e-mail and clear", async () => {
@@ -110,7 +110,7 @@ test("inviting sends the address and role with an Idempotency-Key; a 422 and alr
     "POST /business/users/invitations": (req) => {
       attempt += 1;
       if (attempt === 1) return invalid({ email: "Expected `str` of length <= 254" });
-      if (attempt === 2) return refusal(409, "already_member", "This person is already on the team.");
+      if (attempt === 2) return fx.refusal(409, "already_member", "This person is already on the team.");
       const body = req.body as Schemas["Invitation"];
       return { status: 201, body: { ...invitation, id: "4c2b1a00-0000-4000-8000-00000000000a", email: body.email, role: body.role } };
     },
@@ -150,7 +150,7 @@ test("resending an invitation sends it again", async () => {
 });
 
 test("a staff-role user sees the API's 403 as it is, and no invite form", async () => {
-  const fake = setup({ "GET /business/users": refusal(403, "forbidden", "This needs the admin role.") }, "staff");
+  const fake = setup({ "GET /business/users": fx.refusal(403, "forbidden", "This needs the admin role.") }, "staff");
   open(fake);
   expect(await screen.findByText("This needs the admin role.")).toBeInTheDocument();
   expect(screen.getByText("Only owners and admins invite people and change roles.")).toBeInTheDocument();
