@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# The web app's packages, reinstalled (npm ci) when the lock file changes.
+NPM_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json | cut -d' ' -f1)
+# Debian's Chromium drives the browser journeys (Playwright's own browser download needs the internet).
+CHROMIUM ?= /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8000
 S3_PORT ?= 9000
 WEB_PORT ?= 5173
@@ -10,30 +15,51 @@ WEB_PORT ?= 5173
 LOCAL_AWS := AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) AWS_ACCESS_KEY_ID=local \
              AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1
 
-.PHONY: run test migrate demo bench clean
+.PHONY: run test test-python test-web migrate demo bench web-build api-types clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-# Embedded PostgreSQL + migrations + demo business, a local AWS (moto: uploads, secrets), the SPA, the API,
-# and the schedules (reminders, outbox sweep, retention) that chalice local does not run.
-run: $(STAMP)
+$(NPM_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+# Embedded PostgreSQL + migrations + demo business, a local AWS (moto: uploads, secrets), the web app
+# (Vite), the API, and the schedules (reminders, outbox sweep, retention) that chalice local does not run.
+run: $(STAMP) $(NPM_STAMP)
 	$(PY) -m chalicelib.core.migrations
 	$(PY) -m chalicelib.system.demo
 	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(S3_PORT) >.local/moto.log 2>&1 & MOTO=$$!; \
-	  API_BASE=http://127.0.0.1:$(PORT) node web/serve.mjs --port $(WEB_PORT) & WEB=$$!; \
+	  (cd web && exec npx vite --host 127.0.0.1 --port $(WEB_PORT) --strictPort --clearScreen false) & WEB=$$!; \
 	  export $(LOCAL_AWS); \
 	  $(PY) -m chalicelib.system.local_schedules & SCHEDULES=$$!; \
 	  trap 'kill $$MOTO $$WEB $$SCHEDULES 2>/dev/null' EXIT INT TERM; \
 	  $(PY) -m chalicelib.system.local_bucket && \
-	  echo "SPA: http://127.0.0.1:$(WEB_PORT)  API: http://127.0.0.1:$(PORT)" && \
+	  echo "Web app: http://127.0.0.1:$(WEB_PORT)  API: http://127.0.0.1:$(PORT)" && \
 	  $(VENV)/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP)
+test: test-python test-web
+
+test-python: $(STAMP)
 	$(PY) -m pytest -q -n 2
-	node --test web/tests/
+
+# Types, unit tests (Vitest), the production build, then the journeys in Chromium against the API.
+test-web: $(STAMP) $(NPM_STAMP) $(CHROMIUM)
+	cd web && npx tsc -b && npx vitest run && npx vite build --logLevel warn && npx playwright test
+
+web-build: $(NPM_STAMP)
+	cd web && npx tsc -b && npx vite build
+
+# After a route changes: the OpenAPI copy and the client's types generated from it.
+api-types: $(STAMP) $(NPM_STAMP)
+	$(PY) -m chalicelib.system.openapi_file web/openapi.json
+	cd web && npm run --silent api:types
 
 migrate: $(STAMP)
 	$(PY) -m chalicelib.core.migrations
@@ -41,7 +67,7 @@ migrate: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m chalicelib.system.demo
 
-bench: $(STAMP)
+bench: $(STAMP) web-build
 	$(PY) bench/cold_import.py
 	$(PY) bench/db_connect.py
 	$(PY) bench/availability.py
@@ -49,6 +75,8 @@ bench: $(STAMP)
 	$(PY) bench/scale.py
 	$(PY) bench/reminders.py
 	$(PY) bench/retention.py
+	$(PY) bench/web_bundle.py
+	@echo "Time to first slots needs 'make run' in another terminal: node bench/web_first_slots.mjs"
 
 clean:
-	rm -rf .local
+	rm -rf .local web/dist web/test-results

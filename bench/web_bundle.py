@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / "webnext" / "dist"
+DIST = ROOT / "web" / "dist"
 BOOKING_ROUTE = "src/app/routes/public/book.tsx"
 GOAL_KB = 150
 

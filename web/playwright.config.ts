@@ -4,7 +4,8 @@
 import { defineConfig } from "@playwright/test";
 import { E2E } from "./e2e/ports";
 
-// The API's data lives apart from `make run`'s (.local), and starts empty each run.
+// The API's data lives apart from `make run`'s (.local), and starts empty each run; the servers' logs
+// go to test-results/stack-{api,moto}.log.
 export const STACK_DIR = `${process.cwd()}/test-results/stack`;
 const STACK = `LOCAL_DIR=${STACK_DIR} AWS_ENDPOINT_URL=http://127.0.0.1:${E2E.aws} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1`;
 
@@ -28,13 +29,13 @@ export default defineConfig({
   },
   webServer: E2E.external ? [] : [
     {
-      command: `cd .. && ${STACK} .venv/bin/moto_server -H 127.0.0.1 -p ${E2E.aws}`,
+      command: `mkdir -p ${STACK_DIR} && cd .. && ${STACK} .venv/bin/moto_server -H 127.0.0.1 -p ${E2E.aws} 2>>${STACK_DIR}-moto.log`,
       url: `http://127.0.0.1:${E2E.aws}/moto-api/`,
       reuseExistingServer: false,
       timeout: 60_000,
     },
     {
-      command: `rm -rf ${STACK_DIR} && cd .. && ${STACK} .venv/bin/python -m chalicelib.core.migrations && ${STACK} .venv/bin/python -m chalicelib.system.local_bucket && ${STACK} .venv/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port ${E2E.api}`,
+      command: `rm -rf ${STACK_DIR} && mkdir -p ${STACK_DIR} && cd .. && ${STACK} .venv/bin/python -m chalicelib.core.migrations && ${STACK} .venv/bin/python -m chalicelib.system.local_bucket && ${STACK} .venv/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port ${E2E.api} 2>>${STACK_DIR}-api.log`,
       url: `http://127.0.0.1:${E2E.api}/system/version`,
       reuseExistingServer: false,
       timeout: 180_000,
