@@ -51,7 +51,7 @@ test-python: $(STAMP)
 
 # Types, unit tests (Vitest), the production build, then the journeys in Chromium against the API.
 test-web: $(STAMP) $(NPM_STAMP) $(CHROMIUM)
-	cd web && npx tsc -b && npx vitest run && npx vite build --logLevel warn && npx playwright test
+	cd web && npx tsc -b && npx vitest run && npx vite build --logLevel warn && CHROMIUM_PATH=$(CHROMIUM) npx playwright test
 
 web-build: $(NPM_STAMP)
 	cd web && npx tsc -b && npx vite build

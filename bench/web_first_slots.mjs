@@ -22,14 +22,22 @@ async function serviceLink() {
   return `${URL_}?service=${business.services[0].id}`;
 }
 
+/** Milliseconds from navigation start until the first time button is in the page, read in the page. */
 async function once(context, link) {
   const page = await context.newPage();
+  await page.addInitScript(() => {
+    new MutationObserver((_changes, observer) => {
+      if (document.querySelector("[data-slot]")) {
+        window.__firstSlotAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
   await page.goto(link);
   await page.locator("[data-slot]").first().waitFor({ state: "visible", timeout: 30_000 });
-  const shown = await page.evaluate(() => performance.timeOrigin + performance.now());
-  const navigationStart = await page.evaluate(() => performance.timeOrigin);
+  const shown = await page.evaluate(() => window.__firstSlotAt);
   await page.close();
-  return shown - navigationStart;
+  return shown;
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

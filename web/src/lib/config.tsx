@@ -10,7 +10,8 @@ export interface AppConfig {
 }
 
 export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<AppConfig> {
-  const response = await fetchImpl("/config.json", { cache: "no-store" });
+  // The preloaded answer (index.html) is used as it is: the file is served `no-cache`.
+  const response = await fetchImpl("/config.json");
   if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
   const body = (await response.json()) as Partial<AppConfig>;
   if (typeof body.apiBaseUrl !== "string" || !body.apiBaseUrl) throw new Error("config.json has no apiBaseUrl");

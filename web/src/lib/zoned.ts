@@ -91,12 +91,24 @@ export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
 
+// Making an Intl.DateTimeFormat costs far more than using one, and a page of slots writes hundreds
+// of times: formats are kept by locale and options, a few hundred at most.
+const formats = new Map<string, Intl.DateTimeFormat>();
+const MAX_FORMATS = 256;
+
 function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  try {
-    return new Intl.DateTimeFormat(locale, options);
-  } catch {
-    return new Intl.DateTimeFormat("en", options);
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let fmt = formats.get(key);
+  if (!fmt) {
+    try {
+      fmt = new Intl.DateTimeFormat(locale, options);
+    } catch {
+      fmt = new Intl.DateTimeFormat("en", options);
+    }
+    if (formats.size >= MAX_FORMATS) formats.clear();
+    formats.set(key, fmt);
   }
+  return fmt;
 }
 
 const TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit" };
