@@ -37,6 +37,7 @@ test("shows the contact details as tappable links, the tags, notes and consent h
   expect(consents.getByText("Marketing messages")).toBeInTheDocument();
   expect(consents.getByText("Booking page")).toBeInTheDocument();
   expect(consents.getAllByText("Given")).toHaveLength(2);
+  expect(screen.getByRole("link", { name: "Book an appointment" })).toHaveAttribute("href", `/appointments/new?customer_id=${ID}`);
 });
 
 test("the appointment history is in the business's zone, links to each appointment and pages on", async () => {
