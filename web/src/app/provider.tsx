@@ -4,7 +4,7 @@ import { ToastProvider } from "../components/ui/toast";
 import { ApiError, type Api } from "../lib/api-client";
 import { ApiProvider } from "../lib/api-context";
 import { ConfigProvider, type AppConfig } from "../lib/config";
-import { LocaleProvider } from "../lib/i18n";
+import { LocaleProvider } from "../lib/locale";
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({

@@ -4,8 +4,7 @@ import { QueryClient } from "@tanstack/react-query";
 import type { ReactElement } from "react";
 import { createMemoryRouter, RouterProvider, useLocation, type RouteObject } from "react-router";
 import { AppProvider } from "../app/provider";
-import type { Locale } from "../lib/i18n";
-import { LocaleProvider } from "../lib/i18n";
+import { LocaleProvider, type Locale } from "../lib/locale";
 import type { FakeApi } from "./fake-api";
 
 export interface Rendered extends RenderResult {

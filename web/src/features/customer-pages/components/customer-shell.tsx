@@ -4,7 +4,8 @@
 import { useEffect, type ReactNode } from "react";
 import { CustomerLayout } from "../../../components/layouts/customer-layout";
 import { Button } from "../../../components/ui/button";
-import { Localized, LocaleSwitcher, useLocale } from "../../../lib/i18n";
+import { Localized } from "../../../lib/i18n";
+import { LocaleSwitcher, useLocale } from "../../../lib/locale";
 import { useCatalogues } from "../i18n/catalogues";
 import { useWords } from "../i18n/use-words";
 import "./customer-pages.css";

@@ -1,7 +1,7 @@
 // The customer's language's words, loaded on demand (English is built in). The load for the language
 // the page opens in starts as soon as this module runs, beside the page's first API read.
 import { useEffect, useState } from "react";
-import { LOCALE_KEY, LOCALES, pickLocale, type Catalogues, type Locale } from "../../../lib/i18n";
+import { LOCALE_KEY, LOCALES, pickLocale, type Catalogues, type Locale } from "../../../lib/locale";
 import { en, type Catalogue } from "./messages";
 
 const loaders: Record<Exclude<Locale, "en">, () => Promise<{ default: Catalogue }>> = {

@@ -10,7 +10,7 @@ import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/ui/field";
 import { ApiError } from "../../../lib/api-client";
 import { applyApiError } from "../../../lib/forms";
-import { LOCALES, LOCALE_NAMES } from "../../../lib/i18n";
+import { LOCALES, LOCALE_NAMES } from "../../../lib/locale";
 import { CUSTOMERS_KEY, useCreateCustomer, useUpdateCustomer, type Customer, type NewCustomer } from "../api/customers";
 
 export interface CustomerFormValues {

@@ -13,7 +13,7 @@ import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
 import { dashboardLocale, formatMoney, roleAtLeast } from "../../../lib/format";
 import { applyApiError } from "../../../lib/forms";
-import { LOCALE_NAMES } from "../../../lib/i18n";
+import { LOCALE_NAMES } from "../../../lib/locale";
 import { useMe } from "../../../lib/session";
 import { formatDateTime, formatTimeRange, zoneName } from "../../../lib/zoned";
 import { useServices } from "../../services/api/services";

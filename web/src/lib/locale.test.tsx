@@ -1,7 +1,8 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FormattedMessage } from "react-intl";
-import { Localized, LocaleProvider, LocaleSwitcher, LOCALE_KEY, pickLocale } from "./i18n";
+import { Localized } from "./i18n";
+import { LocaleProvider, LocaleSwitcher, LOCALE_KEY, pickLocale } from "./locale";
 
 describe("the customer's language", () => {
   it("is the first of the browser's languages we speak, else English; a stored choice wins", () => {
