@@ -1,6 +1,7 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Loading } from "../../../components/ui/spinner";
-import { formatMoney } from "../../../lib/format";
+import { formatMoney, roleAtLeast } from "../../../lib/format";
+import { useTeam } from "../../team/api/team";
 import { formatDateTime } from "../../../lib/zoned";
 import { useAppointmentHistory, type Appointment } from "../api/appointments";
 import type { Names } from "../lib/context";
@@ -10,6 +11,9 @@ import { actorLabel, historyChanges, historyLabel, statusLabel } from "../lib/st
 export function AppointmentHistory({ appointment, names, zone, locale }: { appointment: Appointment; names: Names; zone: string; locale: string }) {
   const [open, setOpen] = useState(false);
   const history = useAppointmentHistory(appointment.id, open);
+  // The team list is for admins and owners; for others a colleague stays "A team member".
+  const team = useTeam({ enabled: open && roleAtLeast(names.me?.role, "admin") });
+  const members = useMemo(() => new Map((team.data?.members ?? []).map((m) => [m.user_id, m.name])), [team.data]);
 
   const show = (field: string, value: unknown): string => {
     const text = String(value);
@@ -40,7 +44,7 @@ export function AppointmentHistory({ appointment, names, zone, locale }: { appoi
                 <strong>{historyLabel(entry.action)}</strong>
                 <span className="muted">
                   {" "}
-                  · {actorLabel(entry.actor, names.me?.user.id)} · {formatDateTime(entry.at, zone, locale)}
+                  · {actorLabel(entry.actor, names.me?.user.id, members)} · {formatDateTime(entry.at, zone, locale)}
                 </span>
               </p>
               <ul className="history-changes">

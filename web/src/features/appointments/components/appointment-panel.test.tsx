@@ -3,8 +3,11 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Schemas } from "../../../lib/api-client";
 import { fakeApi, invalid, type FakeApi } from "../../../testing/fake-api";
+import * as fx from "../../../testing/fixtures";
 import { renderScreen } from "../../../testing/render";
 import { appointment, baseHandlers, changed, IDS, slot } from "../test-fixtures";
+
+const COLLEAGUE = "7d1c4b1e-5a2f-4c3b-9e8d-1f2a3b4c5d6e";
 import { AppointmentPanel } from "./appointment-panel";
 
 /** The fake's stored appointment: reads answer it, and a change that succeeds (`saved`) replaces it. */
@@ -269,7 +272,7 @@ describe("AppointmentPanel", () => {
     expect(screen.queryByRole("button", { name: "Cancel…" })).not.toBeInTheDocument();
   });
 
-  it("reads the history when it is opened", async () => {
+  it("reads the history when it is opened, naming the team members who made each change", async () => {
     const a = appointment(48);
     const fake = setUp(a, {
       "GET /appointments/{appointment_id}/history": {
@@ -277,9 +280,11 @@ describe("AppointmentPanel", () => {
           items: [
             { action: "created", actor: { type: "user", id: IDS.me }, at: "2026-11-22T01:35:00+00:00", before: null, after: { status: "confirmed", start_at: a.start_at, staff_id: IDS.dana } },
             { action: "edited", actor: { type: "customer", id: IDS.customer }, at: "2026-11-23T09:00:00+00:00", before: { notes: null }, after: { notes: "Bring photos" } },
+            { action: "confirmed", actor: { type: "user", id: COLLEAGUE }, at: "2026-11-24T09:00:00+00:00", before: { status: "pending" }, after: { status: "confirmed" } },
           ],
         },
       },
+      "GET /business/users": { body: fx.team([fx.member({ user_id: COLLEAGUE, name: "Priya Shah", role: "staff" })]) },
     });
     show(fake);
 
@@ -291,6 +296,7 @@ describe("AppointmentPanel", () => {
     expect(within(changes).getByText("Booked")).toBeInTheDocument();
     expect(within(changes).getByText(/You ·/)).toBeInTheDocument();
     expect(within(changes).getByText(/The customer ·/)).toBeInTheDocument();
+    expect(await within(changes).findByText(/Priya Shah ·/)).toBeInTheDocument();
     expect(within(changes).getByText("Bring photos")).toBeInTheDocument();
   });
 

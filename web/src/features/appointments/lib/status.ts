@@ -106,9 +106,10 @@ export function historyChanges(entry: Schemas["Change"], show: (field: string, v
   return changes;
 }
 
-/** Who made a history entry, in words. */
-export function actorLabel(actor: Schemas["Actor"], meId: string | undefined): string {
+/** Who made a history entry, in words: a member by name where the team list is readable. */
+export function actorLabel(actor: Schemas["Actor"], meId: string | undefined, members: ReadonlyMap<string, string> = new Map()): string {
   if (actor.type === "customer") return "The customer";
   if (actor.type === "system") return "Automatically";
-  return actor.id && actor.id === meId ? "You" : "A team member";
+  if (actor.id && actor.id === meId) return "You";
+  return (actor.id && members.get(actor.id)) || "A team member";
 }
