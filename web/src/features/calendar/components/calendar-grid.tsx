@@ -124,11 +124,10 @@ export function CalendarGrid({
   const [refusal, setRefusal] = useState<string | null>(null);
   const { from, to } = viewRange(view, date);
 
-  const shown = useMemo(() => appointments.filter((a) => a.status !== "cancelled"), [appointments]);
   const staffName = useMemo(() => new Map(allStaff.map((s) => [s.id, s.name])), [allStaff]);
   const events = useMemo<CalendarEvent[]>(
     () =>
-      shown.map((a) => {
+      appointments.map((a) => {
         const service = services.get(a.service_id)?.name ?? "Appointment";
         return {
           id: a.id,
@@ -140,7 +139,7 @@ export function CalendarGrid({
           appointment: a,
         };
       }),
-    [shown, services, staffName, timeZone, view, oneStaffId],
+    [appointments, services, staffName, timeZone, view, oneStaffId],
   );
 
   // Day columns: the chosen people, plus whoever else has an appointment that day (a former or
@@ -149,12 +148,12 @@ export function CalendarGrid({
     if (view !== "day") return undefined;
     const columns: Resource[] = people.map((p) => ({ id: p.id, title: p.name }));
     if (!oneStaffId) {
-      for (const a of shown) {
+      for (const a of appointments) {
         if (!columns.some((c) => c.id === a.staff_id)) columns.push({ id: a.staff_id, title: staffName.get(a.staff_id) ?? "Former staff member" });
       }
     }
     return columns;
-  }, [view, people, oneStaffId, shown, staffName]);
+  }, [view, people, oneStaffId, appointments, staffName]);
 
   // Shading needs a column per person: the day view's columns, or the one person a week is shown for.
   const shadedIds = useMemo(
@@ -176,7 +175,9 @@ export function CalendarGrid({
 
   const counts = useMemo(() => {
     const map = new Map<string, number>();
-    for (const e of events) map.set(wallDateString(e.start), (map.get(wallDateString(e.start)) ?? 0) + 1);
+    for (const e of events) {
+      if (e.appointment.status !== "cancelled") map.set(wallDateString(e.start), (map.get(wallDateString(e.start)) ?? 0) + 1);
+    }
     return map;
   }, [events]);
 

@@ -292,3 +292,24 @@ test("on a phone: one person's agenda, a week strip that shows empty days, and a
   expect(router.state.location.search).toContain("date=2026-12-13");
   expect(await screen.findByText("No appointments on this day.")).toBeInTheDocument();
 });
+
+test("cancelled appointments are hidden until asked for, then drawn as cancelled and not counted", async () => {
+  const gone = appointment("2026-12-07T12:00:00Z", "2026-12-07T12:45:00Z", {
+    staff_id: IDS.amara,
+    service_id: IDS.haircut,
+    status: "cancelled",
+    customer: { id: "c3", name: "Cara Gone", email: null, phone: null },
+  });
+  const { container } = await dayView(api({ "GET /appointments": { body: page([cut, colour, gone]) } }));
+  const [amara] = columns(container);
+  expect(eventIn(amara!, "Cara Gone")).toBeUndefined();
+
+  await userEvent.click(screen.getByRole("checkbox", { name: "Show cancelled" }));
+  const drawn = await waitFor(() => {
+    const found = eventIn(columns(container)[0]!, "Cara Gone");
+    expect(found).toBeDefined();
+    return found!;
+  });
+  expect(drawn).toHaveClass("cal-appt-cancelled");
+  expect(screen.getByTestId("appointment-count")).toHaveTextContent("2 appointments");
+});

@@ -91,6 +91,9 @@ function Loaded({
   const query: RangeQuery = { from, to, tz: timeZone, staffId: phone ? agendaStaff : staffId, locationId };
   const appointments = useAppointments(query, { enabled: people.length > 0 });
   const live = (appointments.data ?? []).filter((a) => a.status !== "cancelled");
+  // Cancelled ones are hidden unless asked for: they free their time, and would crowd the grid.
+  const withCancelled = params.get("cancelled") === "1";
+  const drawn = withCancelled ? (appointments.data ?? []) : live;
   const zoneOf = useCallback((id: string | null) => locations.find((l) => l.id === id)?.time_zone ?? timeZone, [locations, timeZone]);
   const servicesById = useMemo(() => new Map(services.map((s) => [s.id, s])), [services]);
 
@@ -165,6 +168,7 @@ function Loaded({
         locations={locations.length > 1 ? locations : []}
         locationId={locationId}
         count={appointments.data ? live.length : null}
+        withCancelled={withCancelled}
         onChange={go}
       />
       {appointments.error && (
@@ -184,7 +188,7 @@ function Loaded({
         allStaff={staff}
         oneStaffId={staffId}
         locationId={locationId}
-        appointments={appointments.data ?? []}
+        appointments={drawn}
         rangeKey={appointmentsKey(query)}
         services={servicesById}
         zoneOf={zoneOf}

@@ -28,6 +28,7 @@ export function CalendarToolbar({
   locations,
   locationId,
   count,
+  withCancelled,
   onChange,
 }: {
   view: View;
@@ -42,6 +43,8 @@ export function CalendarToolbar({
   locationId: string | undefined;
   /** Appointments in view (null while loading). */
   count: number | null;
+  /** Cancelled appointments are drawn too. */
+  withCancelled: boolean;
   onChange: (changes: Record<string, string | null>) => void;
 }) {
   const [picking, setPicking] = useState(false);
@@ -107,6 +110,10 @@ export function CalendarToolbar({
           </select>
         </div>
       )}
+      <label className="check-row cal-cancelled">
+        <input type="checkbox" checked={withCancelled} onChange={(e) => onChange({ cancelled: e.target.checked ? "1" : null })} />
+        Show cancelled
+      </label>
       <p className="cal-count muted" data-testid="appointment-count">
         {count === null ? "Loading…" : count === 0 ? "No appointments" : countWords(count)}
       </p>
