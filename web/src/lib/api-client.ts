@@ -372,6 +372,11 @@ export function createApi({
     return refreshSession(session.access_token || null);
   }
 
+  /** Only a 401 or 403 can be the gateway's: every other answer goes on unread. */
+  async function gatewayRefused(response: Response): Promise<boolean> {
+    return (response.status === 401 || response.status === 403) && isAuthFailure(response.status, await bodyOf(response));
+  }
+
   /**
    * The fetch openapi-fetch sends through. A public route goes as it is. An authenticated call that
    * the gateway refuses is retried once after a refresh; if the refresh fails the session is dropped.
@@ -381,14 +386,14 @@ export function createApi({
     if (isPublicPath(path)) return send(request);
     let token = await currentAccessToken();
     let response = await sendWithToken(request, token);
-    if (response === null || isAuthFailure(response.status, await bodyOf(response))) {
+    if (response === null || (await gatewayRefused(response))) {
       token = await refreshSession(token);
       if (response === null && request.method !== "GET") {
         throw new ApiError(NOT_SENT_MESSAGE, { code: "not_sent", kind: "network" });
       }
       response = await sendWithToken(request, token);
       if (response === null) throw new ApiError(NETWORK_MESSAGE, { code: "network_error", kind: "network" });
-      if (isAuthFailure(response.status, await bodyOf(response))) throw sessionLost();
+      if (await gatewayRefused(response)) throw sessionLost();
     }
     return response;
   }

@@ -95,9 +95,8 @@ export function fakeApi(handlers: Record<string, Handler> = {}, { signedIn = tru
     calls,
     on: (route, handler) => void table.set(route, handler),
     callsTo: (route) => {
-      const [method, pattern = "/"] = route.split(" ");
-      const { test } = matcher(route);
-      return calls.filter((c) => c.method === method && test(c.path) !== null && pattern.length > 0);
+      const { method, test } = matcher(route);
+      return calls.filter((c) => c.method === method && test(c.path) !== null);
     },
   };
 }
