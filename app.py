@@ -4,10 +4,13 @@ from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.admin.routes import bp as admin_routes
+from chalicelib.admin.tenant_routes import bp as tenant_routes
 from chalicelib.appointments.routes import bp as appointment_routes
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.availability.routes import bp as availability_routes
 from chalicelib.booking.routes import bp as booking_routes
+from chalicelib.billing.routes import bp as billing_routes
+from chalicelib.billing.subscription_routes import bp as subscription_routes
 from chalicelib.business.routes import bp as business_routes
 from chalicelib.core import http, log, security
 from chalicelib.core.settings import settings
@@ -27,7 +30,7 @@ app.register_middleware(http.middleware, "http")
 app.register_blueprint(security.auth_blueprint)
 for blueprint in (auth_routes, business_routes, location_routes, service_routes, staff_routes, availability_routes,
                   customer_routes, appointment_routes, booking_routes, notification_routes, notification_log_routes,
-                  admin_routes, system_routes):
+                  billing_routes, subscription_routes, admin_routes, tenant_routes, system_routes):
     app.register_blueprint(blueprint)
 
 
@@ -62,3 +65,12 @@ def reminder_sweep(event: CloudWatchEvent) -> None:
 @app.schedule(Rate(1, unit=Rate.DAYS))
 def retention_sweep(event: CloudWatchEvent) -> None:
     retention.sweep()
+
+
+# Daily: trials ending and ended, businesses past due beyond the grace period (a webhook lost), usage
+# reported to Stripe's meters. Imported when it runs: no API request needs billing's jobs.
+@app.schedule(Rate(1, unit=Rate.DAYS))
+def billing_sweep(event: CloudWatchEvent) -> None:
+    from chalicelib.billing import jobs as billing_jobs
+
+    billing_jobs.daily()

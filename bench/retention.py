@@ -199,6 +199,8 @@ WITH owner AS (
 ), business AS (
     INSERT INTO businesses (id, name, slug, time_zone, currency)
     VALUES (CAST(:bid AS uuid), :name, :slug, 'Europe/London', 'GBP') RETURNING id
+), subscription AS (
+    INSERT INTO subscriptions (business_id) SELECT id FROM business
 )
 INSERT INTO memberships (business_id, user_id, role) SELECT business.id, owner.id, 'owner' FROM business, owner
 RETURNING user_id"""

@@ -63,7 +63,7 @@ CUSTOMERS_PER_STAFF = 25
 GOAL_SCALE = 1.5
 ROUNDS = 4
 # Bump when the generated data changes: a database loaded by another version is loaded again.
-MARKER = "bench/scale.py v1"
+MARKER = "bench/scale.py v2"
 ZONES = (("Europe/London", "GBP"), ("Europe/Berlin", "EUR"), ("Europe/Madrid", "EUR"),
          ("America/New_York", "USD"), ("Australia/Sydney", "AUD"))
 _NAMESPACE = uuid.UUID("6f1d3c1e-52a4-4d0b-9d43-1f3f7e0c2a11")
@@ -71,9 +71,13 @@ _NAMESPACE = uuid.UUID("6f1d3c1e-52a4-4d0b-9d43-1f3f7e0c2a11")
 _SCOPE = """-- this business's tenant scope for the rest of the transaction, and a seed for its random draws
 SELECT set_config('app.business_id', :bid, true), setseed(:seed)::text"""
 
-_BUSINESS = """-- a generated business with the default booking policy
-INSERT INTO businesses (id, name, slug, time_zone, currency)
-VALUES (CAST(:bid AS uuid), :name, :slug, :tz, :currency)"""
+_BUSINESS = """-- a generated business with the default booking policy, on Enterprise (up to 20 staff: no plan limit applies)
+WITH business AS (
+    INSERT INTO businesses (id, name, slug, time_zone, currency, plan)
+    VALUES (CAST(:bid AS uuid), :name, :slug, :tz, :currency, 'enterprise') RETURNING id, created_at
+)
+INSERT INTO subscriptions (business_id, state, plan, usage_anchor)
+SELECT id, 'active', 'enterprise', created_at FROM business"""
 
 _MARKER = """-- what the last complete load made
 SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = current_database()"""

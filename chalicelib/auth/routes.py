@@ -96,15 +96,22 @@ class NewBusiness(Session):
 
 
 class Features(Answer):
-    """What the business's plan allows (``null``: no limit)."""
+    """What the business may use now: its plan, then the platform's overrides and rollouts, as
+    ``GET /features`` answers them (``null``: no limit; messages are WhatsApp messages)."""
     max_staff: int | None
     max_locations: int | None
+    max_bookings_per_month: int | None
+    max_messages_per_month: int | None
     whatsapp: bool
     google_calendar: bool
     campaigns: bool
     intake_forms: bool
     analytics: bool
     custom_templates: bool
+    reviews: bool
+    waitlist: bool
+    api_access: bool
+    data_export: bool
 
 
 class Me(Answer):

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from chalicelib.auth import users
+from chalicelib.billing import gate, subscriptions
 from chalicelib.business import service as business
 from chalicelib.core import db, log, rate_limit, security
 from chalicelib.core.db import Tx
@@ -190,6 +191,7 @@ def signup(*, business_name: str, owner_name: str, email_address: str, password:
         created = business.create(tx, business_id, name=business_name, slug=slug, time_zone=time_zone,
                                   currency=currency, locale=locale, contact_email=email_address)
         business.add_member(tx, business_id, user["id"], "owner")
+        subscriptions.start_trial(tx, business_id, trial_ends_at=datetime.fromisoformat(created["trial_ends_at"]))
         outbox.add(tx, business_id, "auth.verify_email", aggregate_id=user["id"], payload={"user_id": str(user["id"])})
         session = _session(tx, user=user, business_id=business_id, role="owner")
     return {**session, "business": created}
@@ -413,16 +415,25 @@ def accept_invitation(token: str, *, name: str, password: str) -> dict[str, Any]
         return _session(tx, user=user, business_id=business_id, role=invitation["role"])
 
 
+def _features_json(ent: gate.Entitlements) -> dict[str, Any]:
+    """What the business may use now, as ``/auth/me`` names it (limits as ``max_*``, then every flag)."""
+    return {"max_staff": ent.limits["staff"], "max_locations": ent.limits["locations"],
+            "max_bookings_per_month": ent.limits["bookings_per_month"],
+            "max_messages_per_month": ent.limits["messages_per_month"], **ent.features}
+
+
 def me(business_id: UUID, user_id: UUID) -> dict[str, Any]:
-    """The user, their role as the business holds it now, the business and what its plan allows."""
+    """The user, their role as the business holds it now, the business and what it may use now (its
+    plan, the platform's overrides and rollouts: the same as ``GET /features``)."""
     with db.tenant_tx(business_id) as tx:
         user = users.people(tx, [user_id]).get(user_id)
         role = business.member_role(tx, business_id, user_id)
         profile = business.get(tx, business_id)
-    if user is None or profile is None or role is None:
+        ent = gate.entitlements(tx, business_id) if profile is not None else None
+    if user is None or profile is None or role is None or ent is None:
         raise NotFound("user")
     return {"user": users.as_json(user), "role": role, "business": profile,
-            "plan": profile["plan"], "features": business.features(profile["plan"])}
+            "plan": profile["plan"], "features": _features_json(ent)}
 
 
 # --- retention: what the daily sweep deletes, a batch at a time, oldest first ----------------------

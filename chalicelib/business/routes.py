@@ -104,7 +104,7 @@ class PublicBusiness(Answer):
 class Business(PublicBusiness):
     booking_policy: BookingPolicyAnswer
     plan: Literal["trial", "basic", "pro", "enterprise"]
-    status: Literal["active", "suspended"]
+    status: Literal["active", "suspended", "expired"]
     trial_ends_at: Timestamp | None
     version: int
     created_at: Timestamp

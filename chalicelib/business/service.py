@@ -15,7 +15,6 @@ from typing import Any
 from uuid import UUID
 
 from chalicelib.auth import users
-from chalicelib.billing import plans
 from chalicelib.core import db, security
 from chalicelib.core.db import ConstraintViolated, Tx
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, StaleVersion
@@ -112,6 +111,10 @@ _SET_ROLE = """-- a member's new role
 UPDATE memberships SET role = :role WHERE business_id = :bid AND user_id = :uid"""
 _REMOVE = """-- a member leaves the team (their account stays: it may belong to other businesses)
 DELETE FROM memberships WHERE business_id = :bid AND user_id = :uid"""
+_SET_BILLING_STATE = """-- the plan in force and the serving status, as billing's lifecycle decided them
+UPDATE businesses SET plan = :plan, status = :status, updated_at = now() WHERE id = :id"""
+_OWNERS = """-- the owners, oldest first
+SELECT user_id FROM memberships WHERE business_id = :bid AND role = 'owner' ORDER BY created_at, user_id"""
 _SET_LOGO = """-- where the logo is uploaded to
 UPDATE businesses SET logo_key = :key, updated_at = now() WHERE id = :id"""
 
@@ -227,8 +230,17 @@ def logo_upload(business_id: UUID, content_type: str) -> dict[str, Any]:
     return {**form, "max_bytes": LOGO_MAX_BYTES}
 
 
-def features(plan: str) -> dict[str, Any]:
-    return plans.features(plan)
+def set_billing_state(tx: Tx, business_id: UUID, *, plan: str, status: str) -> None:
+    """Put ``plan`` in force and serve with ``status`` (billing's state machine alone calls this). The
+    profile's version stays: a billing change must not make an owner's pending edit of the profile stale."""
+    tx.execute(_SET_BILLING_STATE, id=business_id, plan=plan, status=status)
+
+
+def owner_emails(tx: Tx, business_id: UUID) -> list[str]:
+    """The addresses of the business's owners (billing's e-mails go to them), oldest owner first."""
+    owners = [row["user_id"] for row in tx.all(_OWNERS, bid=business_id)]
+    people = users.people(tx, owners)
+    return [people[owner]["email"] for owner in owners if owner in people]
 
 
 # --- memberships (used by auth inside its transactions) --------------------------------------

@@ -16,11 +16,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from chalicelib.billing import plans
-from chalicelib.business import service as business
+from chalicelib.billing import gate
 from chalicelib.core import db
 from chalicelib.core.db import Tx
-from chalicelib.core.errors import Forbidden, ServiceUnavailable, StaleVersion, ValidationFailed
+from chalicelib.core.errors import ServiceUnavailable, StaleVersion, ValidationFailed
 from chalicelib.core.security import Caller
 from chalicelib.integrations import whatsapp
 from chalicelib.notifications import reminders
@@ -28,7 +27,6 @@ from chalicelib.notifications import reminders
 # The settings a change may carry (besides the write-only access token), in column order.
 FIELDS = ("email_enabled", "whatsapp_enabled", "whatsapp_phone_number_id", "reminder_offsets_min", "sender_name",
           "reply_to")
-FEATURE_NAMES = {"whatsapp": "WhatsApp messages", "custom_templates": "custom message templates"}
 
 _GET = """-- the business's settings (no row: the defaults)
 SELECT email_enabled, whatsapp_enabled, whatsapp_phone_number_id, reminder_offsets_min, sender_name, reply_to,
@@ -56,14 +54,6 @@ _DEFAULT_ROW: dict[str, Any] = {
 }
 
 
-class PlanRequired(Forbidden):
-    code, message = "plan_required", "Your plan does not include this feature."
-
-    def __init__(self, feature: str) -> None:
-        super().__init__(f"Your plan does not include {FEATURE_NAMES.get(feature, feature)}; upgrade to use them.",
-                         details={"feature": feature})
-
-
 @dataclass(frozen=True)
 class Preferences:
     email_enabled: bool
@@ -72,17 +62,6 @@ class Preferences:
     reminder_offsets_min: tuple[int, ...]  # minutes before the start, largest first
     sender_name: str | None
     reply_to: str | None
-
-
-def plan_allows(tx: Tx, business_id: UUID, feature: str) -> bool:
-    profile = business.get(tx, business_id)
-    return bool(profile and plans.features(profile["plan"]).get(feature))
-
-
-def require_feature(tx: Tx, business_id: UUID, feature: str) -> None:
-    """403 ``plan_required`` unless the business's plan includes ``feature``."""
-    if not plan_allows(tx, business_id, feature):
-        raise PlanRequired(feature)
 
 
 def _token_set(business_id: UUID) -> bool:
@@ -101,7 +80,7 @@ def get(tx: Tx, business_id: UUID) -> Preferences:
     row = _row(tx, business_id)
     return Preferences(
         email_enabled=row["email_enabled"],
-        whatsapp_enabled=row["whatsapp_enabled"] and plan_allows(tx, business_id, "whatsapp"),
+        whatsapp_enabled=row["whatsapp_enabled"] and gate.allows(tx, business_id, "whatsapp"),
         whatsapp_phone_number_id=row["whatsapp_phone_number_id"],
         reminder_offsets_min=tuple(row["reminder_offsets_min"]),
         sender_name=row["sender_name"],
@@ -126,7 +105,7 @@ def settings_json(row: dict[str, Any], *, whatsapp_allowed: bool, token_set: boo
 def read(business_id: UUID) -> dict[str, Any]:
     with db.tenant_tx(business_id) as tx:
         row = _row(tx, business_id)
-        allowed = plan_allows(tx, business_id, "whatsapp")
+        allowed = gate.allows(tx, business_id, "whatsapp")
     return settings_json(row, whatsapp_allowed=allowed, token_set=_token_set(business_id))
 
 
@@ -151,9 +130,10 @@ def update(caller: Caller, changes: dict[str, Any], *, version: int | None) -> d
             raise StaleVersion("notification settings")
         merged = {**current, **changes}
         turning_on = changes.get("whatsapp_enabled") is True
-        allowed = plan_allows(tx, business_id, "whatsapp")
+        ent = gate.entitlements(tx, business_id)
+        allowed = ent.features["whatsapp"]
         if turning_on and not allowed:
-            raise PlanRequired("whatsapp")
+            raise gate.feature_refusal(ent, "whatsapp")
         if merged["whatsapp_enabled"] and not merged["whatsapp_phone_number_id"]:
             raise ValidationFailed({"whatsapp_phone_number_id": "required while WhatsApp is enabled"})
         token_set = token is not None or _token_set(business_id)

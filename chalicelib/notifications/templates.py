@@ -34,11 +34,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from chalicelib.billing import gate
 from chalicelib.core import db
 from chalicelib.core.db import Tx
 from chalicelib.core.errors import NotFound, StaleVersion, ValidationFailed
 from chalicelib.core.security import Caller
-from chalicelib.notifications import preferences
 
 PLACEHOLDERS = ("customer_name", "service", "staff", "location", "start_time", "manage_link", "business_name")
 # The placeholders whose values anyone on the internet can type (the booking page's name field): the
@@ -409,7 +409,7 @@ def find(tx: Tx, business_id: UUID, message: str, channel: str, *, custom_allowe
     key = f"{message}.{channel}"
     _channel_of(key)
     if custom_allowed is None:
-        custom_allowed = preferences.plan_allows(tx, business_id, "custom_templates")
+        custom_allowed = gate.allows(tx, business_id, "custom_templates")
     return _template(key, tx.one(_FIND, bid=business_id, key=key) if custom_allowed else None)
 
 
@@ -430,7 +430,7 @@ def template_json(template: Template) -> dict[str, Any]:
 def list_templates(business_id: UUID) -> dict[str, Any]:
     """Every message on every channel, as it would be sent now (custom or default)."""
     with db.tenant_tx(business_id) as tx:
-        usable = preferences.plan_allows(tx, business_id, "custom_templates")
+        usable = gate.allows(tx, business_id, "custom_templates")
         stored = {row["template_key"]: row for row in tx.all(_ALL, bid=business_id)} if usable else {}
     keys = [f"{m}.{c}" for m, spec in MESSAGES.items() for c in spec.channels]
     return {"items": [template_json(_template(k, stored.get(k))) for k in keys], "next_cursor": None}
@@ -442,7 +442,7 @@ def put_template(caller: Caller, template_key: str, content: dict[str, Any], *,
     _channel_of(template_key)
     business_id = caller.business_id
     with db.tenant_tx(business_id) as tx:
-        preferences.require_feature(tx, business_id, "custom_templates")
+        gate.require_feature(tx, business_id, "custom_templates")
         stored = json.dumps(validate_content(template_key, content))
         if version is None:
             row = tx.one(_UPSERT, bid=business_id, key=template_key, content=stored)

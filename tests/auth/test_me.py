@@ -6,6 +6,9 @@ that is what the SPA sees.
 """
 from __future__ import annotations
 
+from uuid import UUID
+
+from chalicelib.billing import gate
 from tests.api import add_member, body, call, signup
 
 
@@ -20,9 +23,12 @@ def test_me_shows_the_user_role_business_plan_and_features(client):
     assert me["role"] == "owner"
     assert me["business"]["id"] == owner.business_id and me["business"]["plan"] == "trial"
     assert me["plan"] == "trial"
-    # A trial shows everything Pro has.
-    assert me["features"] == {"max_staff": 10, "max_locations": 3, "whatsapp": True, "google_calendar": True,
-                              "campaigns": True, "intake_forms": True, "analytics": True, "custom_templates": True}
+    # A trial shows everything Pro has (reviews is in gradual rollout: on for the tenants the hash lets in).
+    assert me["features"] == {"max_staff": 10, "max_locations": 3, "max_bookings_per_month": 2000,
+                              "max_messages_per_month": 500, "whatsapp": True, "google_calendar": True,
+                              "campaigns": True, "intake_forms": True, "analytics": False, "custom_templates": True,
+                              "reviews": gate.in_rollout("reviews", UUID(owner.business_id)), "waitlist": True,
+                              "api_access": False, "data_export": True}
 
 
 def test_me_shows_a_members_own_role(client, mail):

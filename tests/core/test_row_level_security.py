@@ -7,17 +7,40 @@ import uuid
 import pytest
 from pg8000.exceptions import DatabaseError
 
-from chalicelib.core import db, embedded_pg
+from chalicelib.core import db, embedded_pg, migrations
 from chalicelib.core.settings import settings
 from tests.api import call, new_business
 
-TENANT_TABLES = ("businesses", "memberships", "refresh_tokens", "invitations", "idempotency_keys")
+TENANT_TABLES = ("businesses", "memberships", "refresh_tokens", "invitations", "idempotency_keys", "subscriptions",
+                 "invoices", "usage_counters", "usage_reports", "feature_overrides", "tenant_admin_actions")
+# Billing's rows the daily schedule and the notification worker reach across tenants (0013's pattern).
+BILLING_JOB_TABLES = ("subscriptions", "usage_counters", "usage_reports")
 _RLS_VIOLATION = "42501"
+
+
+# Billing's rows no route writes yet for a new business (sign-up writes its subscription).
+_BILLING_ROWS = """-- an invoice, this month's usage and its report, an override and an operator's action
+WITH invoice AS (
+    INSERT INTO invoices (stripe_invoice_id, business_id, status, currency, total_minor, amount_due_minor,
+                          amount_paid_minor, issued_at)
+    VALUES ('in_' || md5(random()::text), CAST(:b AS uuid), 'paid', 'EUR', 1900, 0, 1900, now())
+), counter AS (
+    INSERT INTO usage_counters (business_id, meter, period_start, used)
+    VALUES (CAST(:b AS uuid), 'bookings', date_trunc('month', now()), 1)
+), report AS (
+    INSERT INTO usage_reports (identifier, business_id, meter, period_start, value)
+    VALUES (md5(random()::text), CAST(:b AS uuid), 'bookings', date_trunc('month', now()), 1)
+), override AS (
+    INSERT INTO feature_overrides (business_id, feature, value, reason)
+    VALUES (CAST(:b AS uuid), 'analytics', 'true', 'a pilot')
+)
+INSERT INTO tenant_admin_actions (business_id, action, reason) VALUES (CAST(:b AS uuid), 'features', 'a pilot')"""
 
 
 @pytest.fixture(scope="module")
 def tenants(client):
-    """Two businesses, each with rows in every tenant table (an idempotent invitation adds the last two)."""
+    """Two businesses, each with rows in every tenant table (an idempotent invitation adds two more;
+    billing's are written as the schema owner, in the tenant's scope)."""
     made = []
     for _ in range(2):
         owner = new_business(client)
@@ -25,6 +48,12 @@ def tenants(client):
                         {"email": f"staff-{uuid.uuid4().hex[:8]}@example.com", "role": "staff"},
                         session=owner, headers={"Idempotency-Key": uuid.uuid4().hex})
         assert response.status_code == 201, response.body
+        conn = migrations.owner_connection()
+        try:
+            conn.run("SELECT set_config('app.business_id', :b, false)", b=owner.business_id)
+            conn.run(_BILLING_ROWS, b=owner.business_id)
+        finally:
+            conn.close()
         made.append(owner)
     return made
 
@@ -80,6 +109,18 @@ _FOREIGN_INSERTS = {
                    "VALUES (:b, 'x@example.com', 'staff', md5(random()::text), now() + interval '1 day')",
     "idempotency_keys": "INSERT INTO idempotency_keys (business_id, key, request_hash) "
                         "VALUES (:b, md5(random()::text), 'h')",
+    "subscriptions": "INSERT INTO subscriptions (business_id) VALUES (:b)",
+    "invoices": "INSERT INTO invoices (stripe_invoice_id, business_id, status, currency, total_minor, "
+                "amount_due_minor, amount_paid_minor, issued_at) "
+                "VALUES ('in_' || md5(random()::text), :b, 'open', 'EUR', 1, 1, 0, now())",
+    "usage_counters": "INSERT INTO usage_counters (business_id, meter, period_start, used) "
+                      "VALUES (:b, 'messages_email', now(), 1)",
+    "usage_reports": "INSERT INTO usage_reports (identifier, business_id, meter, period_start, value) "
+                     "VALUES (md5(random()::text), :b, 'bookings', now(), 1)",
+    "feature_overrides": "INSERT INTO feature_overrides (business_id, feature, value, reason) "
+                         "VALUES (:b, 'api_access', 'true', 'intrusion')",
+    "tenant_admin_actions": "INSERT INTO tenant_admin_actions (business_id, action, reason) "
+                            "VALUES (:b, 'suspend', 'intrusion')",
 }
 
 
@@ -188,6 +229,15 @@ def test_a_tenant_does_not_see_the_product_messages_and_the_jobs_see_every_tenan
         assert _count(tx, "outbox") == 0 and _count(tx, "notification_deliveries") == 0
 
 
+def test_the_jobs_see_billings_job_tables_of_every_tenant_and_no_other_billing_rows(tenants):
+    a, b = tenants
+    with db.jobs_tx() as tx:
+        for table in BILLING_JOB_TABLES:
+            assert {a.business_id, b.business_id} <= _tenant_ids(tx, table), table
+        for table in ("invoices", "feature_overrides", "tenant_admin_actions"):
+            assert _count(tx, table) == 0, table
+
+
 def test_a_tenant_setting_does_not_leak_into_the_next_transaction_on_the_connection(tenants):
     a, _ = tenants
     with db.tenant_tx(a.business_id) as tx:
@@ -197,6 +247,15 @@ def test_a_tenant_setting_does_not_leak_into_the_next_transaction_on_the_connect
         assert tx.value("SELECT pg_backend_pid()") == pid
         assert tx.value("SELECT current_setting('app.business_id', true)") in ("", None)
         assert _count(tx, "businesses") == 0
+
+
+def test_the_jobs_see_billings_job_tables_of_every_tenant_and_no_other_billing_rows(tenants):
+    a, b = tenants
+    with db.jobs_tx() as tx:
+        for table in BILLING_JOB_TABLES:
+            assert {a.business_id, b.business_id} <= _tenant_ids(tx, table), table
+        for table in ("invoices", "feature_overrides", "tenant_admin_actions"):
+            assert _count(tx, table) == 0, table
 
 
 def test_a_tenant_setting_does_not_leak_after_a_rolled_back_transaction(tenants):

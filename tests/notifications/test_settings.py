@@ -220,7 +220,7 @@ def test_whatsapp_needs_a_plan_that_includes_it(client):
                                    "whatsapp_access_token": TOKEN})
 
     error = error_of(response, 403, "plan_required")
-    assert error["details"] == {"feature": "whatsapp"}
+    assert error["details"] == {"feature": "whatsapp", "current": False, "plan": "basic", "upgrade_to": "pro"}
     assert stored(owner.business_id) == []
     assert whatsapp.has_access_token(UUID(owner.business_id)) is False
     # The rest of the settings are every plan's.

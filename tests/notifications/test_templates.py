@@ -251,7 +251,8 @@ def test_custom_templates_need_a_plan_that_includes_them(client):
 
     response = put(client, owner, "booking_confirmed.email", EMAIL)
 
-    assert error_of(response, 403, "plan_required")["details"] == {"feature": "custom_templates"}
+    assert error_of(response, 403, "plan_required")["details"] == {
+        "feature": "custom_templates", "current": False, "plan": "basic", "upgrade_to": "pro"}
     assert set(stored(owner.business_id)) == {"reminder.email"}
     # The wording stored on the trial is kept, but the default is what a Basic business sends.
     assert listed(client, owner)["reminder.email"]["custom"] is False
