@@ -12,8 +12,10 @@ free start (the staff availability service lists them first, untimed), so every 
   ``POST /public/{slug}/bookings`` (a new customer, no Idempotency-Key; goal <= 8; and with one, as the
   booking page sends it; goal <= 9) and during the public ``GET /public/{slug}/availability`` (a day
   of one staff member's slots; goal <= 4); the
-  statements are listed by their first line. Committed bookings go to an in-process moto SQS queue, as in AWS (one call
-  after commit, no SQL); the local stage's in-request worker would not be what a deployed booking costs.
+  statements are listed by their first line. A booking's insert also counts it in the business's
+  usage of the period and checks the plan's monthly allowance (issue 11): neither adds a statement.
+  Committed bookings go to an in-process moto SQS queue, as in AWS (one call after commit, no SQL);
+  the local stage's in-request worker would not be what a deployed booking costs.
 - latency: median of the staff route against a bare write transaction on a kept connection, timed
   interleaved so that load from other processes hits each alike: ``db.transaction()`` running one
   trivial INSERT (BEGIN, the scope statement every transaction sends, the INSERT, COMMIT; goal:

@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.availability import service as availability
 from chalicelib.availability.service import Choice, Unavailable
+from chalicelib.billing import gate
+from chalicelib.billing.gate import BookingsClosed, Entitlements, PlanLimit
 from chalicelib.business import service as business
 from chalicelib.core import db, security
 from chalicelib.core.db import ConstraintViolated, Deadlocked, Tx
@@ -62,9 +64,17 @@ MAX_PENDING_ONLINE = 3
 # addresses filling one calendar. Only bookings made count (pending, and cancelled since, included):
 # an attempt that books nothing counts against its sender's address alone, so no one can use this up
 # with requests that fail. Counted inside the booking's insert (``_INSERT``), from the appointments
-# themselves: no counter row that every booking of the business would have to lock in turn. Bookings
-# made by members never count and are never refused by it. A flood bound, not an exact quota: two
-# bookings inserted at the same instant may both pass at 599 (see ``_refuse_online``).
+# themselves. Bookings made by members never count and are never refused by it. A flood bound, not an
+# exact quota: two bookings inserted at the same instant may both pass at 599 (see ``_refuse``).
+#
+# The plan's monthly allowance (``bookings_per_month``), by contrast, is exact: every booking (staff,
+# online, each occurrence of a series) adds one to the business's ``usage_counters`` row of the period
+# in the same insert, and the row's lock makes the count and the limit hold under concurrency. The
+# price: that row is held from the insert to the COMMIT, so one business's bookings queue behind each
+# other on their very last step (what follows the insert: the COMMIT, and with an Idempotency-Key the
+# stored answer); a recurring series holds it from its first occurrence's insert to its commit.
+# Everything before the insert (the availability read, the customer, the start's own lock) still runs
+# side by side.
 ONLINE_BOOKINGS_PER_HOUR = 600
 ONLINE_BUDGET_WINDOW_S = 3600
 MAX_SERIES = 52
@@ -76,26 +86,41 @@ _COLUMNS = """id, location_id, service_id, staff_id, customer_id, series_id, sta
 _TRACKED = ("status", "start_at", "end_at", "staff_id", "location_id", "service_id", "customer_id", "price_minor",
             "notes", "internal_notes", "cancel_reason")
 
-_INSERT = f"""-- a booking, its first history entry, its event for the notification pipeline, its reminders and,
--- when booked online, its customer's manage link: together. Online (:online), not made (no row) when the
--- customer already holds as many unconfirmed online bookings to come as allowed, or when the business
--- took its budget of online bookings in the last :budget_window_s seconds (read through
--- appointments_online_created_idx, 0017). Counts, not a counter row: a booking waits on no other.
-WITH booked AS (
+# The start of the business's usage period now: whole months from its usage anchor (see
+# chalicelib/billing/usage.py, which reads the counters at the same start).
+_THIS_PERIOD = """billing_period_start(coalesce((SELECT usage_anchor FROM subscriptions WHERE business_id = :bid),
+                                     (SELECT created_at FROM businesses WHERE id = :bid)), now())"""
+
+_INSERT = f"""-- a booking counted in its business's usage of the period, its first history entry, its event for the
+-- notification pipeline, its reminders and, when booked online, its customer's manage link: together.
+-- Not made (no row) when the plan's monthly allowance is used up (:cap: the allowance on a plan with no
+-- overage; NULL: no cap), the counter row's update deciding it against the latest count; and online
+-- (:online), when the customer already holds as many unconfirmed online bookings to come as allowed,
+-- or the business took its budget of online bookings in the last :budget_window_s seconds (counts read
+-- through appointments_online_created_idx, 0017).
+WITH counted AS (
+  INSERT INTO usage_counters AS u (business_id, meter, period_start, used)
+  SELECT :bid, 'bookings', {_THIS_PERIOD}, 1
+   WHERE (CAST(:cap AS integer) IS NULL OR CAST(:cap AS integer) > 0)
+     AND (NOT :online
+          OR ((SELECT count(*) FROM appointments
+                WHERE customer_id = :customer_id AND status = 'pending' AND source = 'online' AND start_at > now())
+              < :max_pending
+              AND (SELECT count(*) FROM appointments
+                    WHERE business_id = :bid AND source = 'online'
+                      AND created_at > now() - make_interval(secs => :budget_window_s))
+              < :budget))
+  ON CONFLICT (business_id, meter, period_start) DO UPDATE SET used = u.used + 1, updated_at = now()
+   WHERE CAST(:cap AS integer) IS NULL OR u.used < CAST(:cap AS integer)
+  RETURNING used
+), booked AS (
   INSERT INTO appointments (id, business_id, location_id, service_id, staff_id, customer_id, series_id, start_at,
                             end_at, occupied, session_key, status, price_minor, currency, notes, internal_notes,
                             source, created_by)
   SELECT :id, :bid, :location_id, :service_id, :staff_id, :customer_id, :series_id, :start_at, :end_at,
          tstzrange(:occupied_from, :occupied_until), :session_key, :status, :price_minor, :currency, :notes,
          :internal_notes, :source, :created_by
-   WHERE NOT :online
-      OR ((SELECT count(*) FROM appointments
-            WHERE customer_id = :customer_id AND status = 'pending' AND source = 'online' AND start_at > now())
-          < :max_pending
-          AND (SELECT count(*) FROM appointments
-                WHERE business_id = :bid AND source = 'online'
-                  AND created_at > now() - make_interval(secs => :budget_window_s))
-          < :budget)
+   WHERE EXISTS (SELECT FROM counted)
   RETURNING {_COLUMNS}
 ), history AS (
   INSERT INTO appointment_history (business_id, appointment_id, action, actor_type, actor_id, after)
@@ -106,14 +131,18 @@ WITH booked AS (
 )
 SELECT booked.*, (SELECT id FROM outboxed) AS outbox_id FROM booked"""
 
-_BUDGET_FREED_IN = """-- in how many seconds an online booking refused by its business's budget may be tried again: once
--- the oldest of the :budget newest online bookings of the window leaves it (NULL: the budget is not spent)
-SELECT CASE WHEN count(*) >= :budget
-            THEN ceil(extract(epoch FROM min(created_at) + make_interval(secs => :budget_window_s) - now())) END
-  FROM (SELECT created_at FROM appointments
-         WHERE business_id = :bid AND source = 'online'
-           AND created_at > now() - make_interval(secs => :budget_window_s)
-         ORDER BY created_at DESC LIMIT :budget) AS counted"""
+_REFUSED = f"""-- why _INSERT made no booking: the business's bookings counted this period (against its allowance),
+-- and in how many seconds an online booking refused by its budget may be tried again: once the oldest
+-- of the :budget newest online bookings of the window leaves it (NULL: the budget is not spent)
+SELECT (SELECT used FROM usage_counters
+         WHERE business_id = :bid AND meter = 'bookings' AND period_start = {_THIS_PERIOD}) AS used,
+       (SELECT CASE WHEN count(*) >= :budget
+                    THEN ceil(extract(epoch FROM min(created_at) + make_interval(secs => :budget_window_s) - now()))
+               END
+          FROM (SELECT created_at FROM appointments
+                 WHERE business_id = :bid AND source = 'online'
+                   AND created_at > now() - make_interval(secs => :budget_window_s)
+                 ORDER BY created_at DESC LIMIT :budget) AS counted) AS wait_s"""
 
 _GET = f"""-- one appointment
 SELECT {_COLUMNS} FROM appointments WHERE id = :id"""
@@ -366,24 +395,47 @@ def _status_for(choice: Choice, *, online: bool) -> str:
     return "confirmed"
 
 
+def _open(policy: dict[str, Any] | None) -> None:
+    """A business whose account is suspended or expired takes no new bookings (moving, cancelling and
+    completing the ones it has go on). Its public pages answer 404 before this; its members get 403."""
+    if policy is not None and policy["status"] != "active":
+        raise BookingsClosed(policy["status"])
+
+
 def _decide(tx: Tx, business_id: UUID, booking: Booking, *, public: bool,
-            exclude_appointment: UUID | None = None) -> Choice:
+            exclude_appointment: UUID | None = None, new: bool = False) -> Choice:
+    """Who takes the booking, or why nobody can; ``new`` (not a move): first of all, whether the
+    business takes new bookings at all."""
     try:
-        return availability.decide(tx, business_id, service_id=booking.service_id, staff_id=booking.staff_id,
-                                   location_id=booking.location_id, start_at=booking.start_at, public=public,
-                                   exclude_appointment=exclude_appointment)
+        choice = availability.decide(tx, business_id, service_id=booking.service_id, staff_id=booking.staff_id,
+                                     location_id=booking.location_id, start_at=booking.start_at, public=public,
+                                     exclude_appointment=exclude_appointment)
     except Unavailable as e:
+        if new:
+            _open(e.policy)
         if e.reason in ("taken", "full"):
             raise SlotTaken(details={"reason": e.reason}) from None
         raise SlotUnavailable(availability.REASONS[e.reason], details={"reason": e.reason}) from None
+    if new:
+        _open(choice.policy)
+    return choice
+
+
+def _cap(ent: Entitlements) -> int | None:
+    """The monthly allowance of bookings the insert holds a business to: None when it has none, or
+    when its plan bills bookings past it as overage (they go on)."""
+    allowed = ent.limits["bookings_per_month"]
+    return None if allowed is None or "bookings" in ent.overage else allowed
 
 
 def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, customer_id: UUID, actor: Actor,
             source: str, series_id: UUID | None = None, link_hash: str | None = None) -> dict[str, Any]:
-    """The booking, in one statement with its history, its event, its reminders and (``link_hash``)
-    its manage link. Online, a customer holding ``MAX_PENDING_ONLINE`` unconfirmed bookings to come
-    gets no more (``TooManyPending``), nor does a business that took ``ONLINE_BOOKINGS_PER_HOUR``
-    online bookings in the last hour (``RateLimited``, with when to try again)."""
+    """The booking, in one statement with its count in the period's usage, its history, its event,
+    its reminders and (``link_hash``) its manage link. Past the plan's monthly allowance, on a plan
+    without overage, nothing is made (``PlanLimit``). Online, a customer holding
+    ``MAX_PENDING_ONLINE`` unconfirmed bookings to come gets no more (``TooManyPending``), nor does a
+    business that took ``ONLINE_BOOKINGS_PER_HOUR`` online bookings in the last hour (``RateLimited``,
+    with when to try again)."""
     appointment_id = uuid.uuid4()
     values = {
         "status": _status_for(choice, online=source == "online"), "start_at": choice.start_at,
@@ -400,6 +452,7 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
                      session_key=choice.session_key or str(appointment_id), currency=choice.currency, source=source,
                      created_by=actor.id if actor.kind == "user" else None, actor_type=actor.kind, actor_id=actor.id,
                      after=as_json(values), online=source == "online", max_pending=MAX_PENDING_ONLINE,
+                     cap=_cap(choice.entitlements),
                      budget=ONLINE_BOOKINGS_PER_HOUR, budget_window_s=ONLINE_BUDGET_WINDOW_S,
                      outbox_topic="appointment.created", outbox_payload=json.dumps(event), link_hash=link_hash,
                      default_offsets=list(reminders.DEFAULT_OFFSETS_MIN), **values)
@@ -412,22 +465,26 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
     except Deadlocked as e:  # an overlapping booking inserted at the same instant, and won
         raise SlotTaken() from e
     if row is None:
-        _refuse_online(tx, business_id)
+        _refuse(tx, business_id, choice.entitlements)
     outbox.added(tx, business_id, row.pop("outbox_id"), aggregate_id=appointment_id)
     return row
 
 
-def _refuse_online(tx: Tx, business_id: UUID) -> NoReturn:
-    """Why ``_INSERT`` made no online booking: the business's budget (429 until the window frees a
-    place), else the customer's unconfirmed bookings.
+def _refuse(tx: Tx, business_id: UUID, ent: Entitlements) -> NoReturn:
+    """Why ``_INSERT`` made no booking (one more statement, on this path only): the plan's monthly
+    allowance used up (403 ``plan_limit``), else, online, the business's budget (429 until the window
+    frees a place), else the customer's unconfirmed bookings.
 
     The budget is a bound on a flood, not an exact quota: the count reads what is committed, so
     bookings inserted at the same instant may all pass at 599 (a few over 600, as many as there are
     concurrent requests, each also counted against its own address)."""
-    wait_s = tx.value(_BUDGET_FREED_IN, bid=business_id, budget=ONLINE_BOOKINGS_PER_HOUR,
-                      budget_window_s=ONLINE_BUDGET_WINDOW_S)
-    if wait_s is not None:
-        raise BudgetSpent(max(1, min(int(wait_s), ONLINE_BUDGET_WINDOW_S)))
+    found = tx.one(_REFUSED, bid=business_id, budget=ONLINE_BOOKINGS_PER_HOUR, budget_window_s=ONLINE_BUDGET_WINDOW_S)
+    assert found is not None  # a SELECT without FROM always answers one row
+    cap, used = _cap(ent), found["used"] or 0
+    if cap is not None and used >= cap:
+        raise gate.limit_refusal(ent, "bookings_per_month", used)
+    if found["wait_s"] is not None:
+        raise BudgetSpent(max(1, min(int(found["wait_s"]), ONLINE_BUDGET_WINDOW_S)))
     raise TooManyPending(details={"max_pending": MAX_PENDING_ONLINE})
 
 
@@ -447,7 +504,7 @@ def book(caller: Caller, booking: Booking, *, customer_id: UUID) -> dict[str, An
             own = _own_staff(tx, caller)
             if own is not None and booking.staff_id != own:
                 raise NotYourCalendar()
-            choice = _decide(tx, caller.business_id, booking, public=False)
+            choice = _decide(tx, caller.business_id, booking, public=False, new=True)
             return _insert(tx, caller.business_id, booking, choice, customer_id=customer_id,
                            actor=Actor.of(caller), source="staff")
 
@@ -478,7 +535,7 @@ def book_online(where: UUID | db.Page, booking: Booking, customer: CustomerDetai
             business_id = tx.business_id
             if business_id is None:
                 raise NotFound("business")
-            choice = _decide(tx, business_id, booking, public=True)
+            choice = _decide(tx, business_id, booking, public=True, new=True)
             person = customers.find_or_create(tx, business_id, name=customer.name, email=customer.email,
                                               phone=customer.phone)
             customer_id = person["id"]
@@ -769,8 +826,8 @@ def _occurrences(first: datetime, zone: ZoneInfo, *, every_weeks: int, count: in
 def book_series(caller: Caller, booking: Booking, *, customer_id: UUID, every_weeks: int,
                 count: int) -> dict[str, Any]:
     """Book a weekly (or every N weeks) series: every occurrence that fits is booked, and each one
-    that does not is reported with its reason. One transaction; an occurrence that fails is rolled
-    back to its savepoint alone."""
+    that does not is reported with its reason (past the plan's monthly allowance: ``plan_limit``).
+    One transaction; an occurrence that fails is rolled back to its savepoint alone."""
     series_id = uuid.uuid4()
     booked: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
@@ -784,19 +841,22 @@ def book_series(caller: Caller, booking: Booking, *, customer_id: UUID, every_we
         tx.execute(_NEW_SERIES, id=series_id, bid=caller.business_id,
                    rule=as_json({"every_weeks": every_weeks, "count": count, "first_start_at": starts[0],
                                "time_zone": zone.key}))
+        # Each occurrence queues like a single booking of that start would (a group's last seat). All
+        # are taken before the first insert, in time order: from that insert on, this transaction holds
+        # the business's usage counter, which a single booking holding one of these starts waits for.
+        for start in starts:
+            tx.lock(_lock_key(booking.service_id, start))
         for start in starts:
             occurrence = Booking(**{**booking.__dict__, "start_at": start})
-            # Each occurrence queues like a single booking of that start would (a group's last seat).
-            tx.lock(_lock_key(booking.service_id, start))
             tx.execute("SAVEPOINT occurrence")
             try:
-                choice = _decide(tx, caller.business_id, occurrence, public=False)
+                choice = _decide(tx, caller.business_id, occurrence, public=False, new=True)
                 row = _insert(tx, caller.business_id, occurrence, choice, customer_id=customer_id,
                               actor=Actor.of(caller), source="staff", series_id=series_id)
-            except (SlotTaken, SlotUnavailable) as e:
+            except (SlotTaken, SlotUnavailable, PlanLimit) as e:
                 tx.execute("ROLLBACK TO SAVEPOINT occurrence")
-                skipped.append({"start_at": start.isoformat(), "reason": e.details.get("reason", "taken"),
-                                "message": e.message})
+                reason = "plan_limit" if isinstance(e, PlanLimit) else e.details.get("reason", "taken")
+                skipped.append({"start_at": start.isoformat(), "reason": reason, "message": e.message})
                 continue
             tx.execute("RELEASE SAVEPOINT occurrence")
             booked.append(row)

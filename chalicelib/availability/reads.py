@@ -5,6 +5,9 @@ appointments, external busy times). Each owner writes the SQL for its tables as 
 scalar subquery answering JSON) in its ``calendar_reads.py``; this module only composes them, so
 the booking path reads all of its inputs in a single round trip.
 
+The plan's overrides ride along for the booking path (its monthly allowance of bookings), so the
+limit check costs no statement of its own.
+
 Parameters every fragment may use: ``:business_id``, ``:service_id``, ``:staff_id`` and
 ``:location_id`` (either may be NULL), and the window ``:since``..``:until`` (timestamptz); and the
 CTE ``candidate_staff(staff_id, duration_min, price_minor)``.
@@ -17,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from chalicelib.appointments import calendar_reads as appointments
+from chalicelib.billing import gate
 from chalicelib.business import calendar_reads as business
 from chalicelib.core.db import Tx
 from chalicelib.locations import calendar_reads as locations
@@ -34,7 +38,8 @@ SELECT {business.POLICY} AS policy,
        {staff.OVERRIDES} AS overrides,
        {staff.TIME_OFF} AS time_off,
        {staff.EXTERNAL_BUSY} AS external_busy,
-       {appointments.BOOKED} AS booked"""
+       {appointments.BOOKED} AS booked,
+       {gate.OVERRIDES_JSON} AS plan_overrides"""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Inputs:
     time_off: list[dict[str, Any]]
     external_busy: list[dict[str, Any]]
     booked: list[dict[str, Any]]
+    # the platform's live overrides of the business's plan (with ``policy["plan"]``: its allowance)
+    plan_overrides: dict[str, Any]
 
 
 def inputs(tx: Tx, business_id: UUID, *, service_id: UUID, staff_id: UUID | None, location_id: UUID | None,

@@ -9,7 +9,8 @@ their own transaction to re-check a start before writing it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from uuid import UUID
@@ -17,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.availability import engine, reads
 from chalicelib.availability.reads import Inputs
+from chalicelib.billing import gate
+from chalicelib.billing.gate import Entitlements
 from chalicelib.core import db
 from chalicelib.core.db import Tx
 from chalicelib.core.errors import NotFound, ValidationFailed
@@ -59,6 +62,7 @@ class Plan:
     policy: dict[str, Any]
     rules: engine.Rules
     candidates: list[Candidate]
+    plan_overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,14 +79,18 @@ class Choice:
     currency: str
     service: dict[str, Any]
     policy: dict[str, Any]
+    # what the business's plan allows now (its monthly allowance of bookings)
+    entitlements: Entitlements
 
 
 class Unavailable(Exception):
-    """The start cannot be booked, for ``reason`` (a key of REASONS)."""
+    """The start cannot be booked, for ``reason`` (a key of REASONS); ``policy``: the business's,
+    as read (a new booking's refusal may owe more to the business's status than to the time)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, policy: dict[str, Any] | None = None) -> None:
         super().__init__(REASONS[reason])
         self.reason = reason
+        self.policy = policy
 
 
 def _instant(value: str) -> datetime:
@@ -129,7 +137,7 @@ def plan(found: Inputs, *, public: bool, exclude_appointment: UUID | None = None
         raise ValidationFailed({"service_id": "unknown service"})
     rules = _rules(service, policy)
     if not service["active"] or service["archived"]:
-        return Plan(service, policy, rules, [])
+        return Plan(service, policy, rules, [], found.plan_overrides)
 
     by_staff: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for kind in ("hours", "overrides", "time_off", "external_busy", "booked"):
@@ -167,7 +175,7 @@ def plan(found: Inputs, *, public: bool, exclude_appointment: UUID | None = None
                 opening=_opening(location["opening_hours"]), time_off=time_off, booked=booked,
                 external_busy=external, duration=duration, rank=rank)
             candidates.append(Candidate(calendar, UUID(location_id), price))
-    return Plan(service, policy, rules, candidates)
+    return Plan(service, policy, rules, candidates, found.plan_overrides)
 
 
 def _read(tx: Tx, business_id: UUID, *, service_id: UUID, staff_id: UUID | None, location_id: UUID | None,
@@ -289,7 +297,7 @@ def decide(tx: Tx, business_id: UUID, *, service_id: UUID, staff_id: UUID | None
     slots = [pair for pair in _slots(the_plan, since=start_at, until=start_at + timedelta(microseconds=1),
                                      now=moment, any_staff=True) if pair[0].start_at == start_at]
     if not slots:
-        raise Unavailable(_reason(the_plan, start_at, moment) or "taken")
+        raise Unavailable(_reason(the_plan, start_at, moment) or "taken", the_plan.policy)
     slot, location_id = slots[0]
     candidate = next(c for c in the_plan.candidates
                      if c.calendar.staff_id == slot.staff_id and c.location_id == location_id)
@@ -299,7 +307,8 @@ def decide(tx: Tx, business_id: UUID, *, service_id: UUID, staff_id: UUID | None
         occupied_from=slot.start_at - rules.buffer_before, occupied_until=slot.end_at + rules.buffer_after,
         session_key=engine.session_key(rules.service_key, slot.start_at) if rules.capacity > 1 else "",
         price_minor=candidate.price_minor, currency=the_plan.service["currency"], service=the_plan.service,
-        policy=the_plan.policy)
+        policy=the_plan.policy,
+        entitlements=gate.resolve(the_plan.policy["plan"], the_plan.plan_overrides, business_id))
 
 
 def check(business_id: UUID, *, service_id: UUID, staff_id: UUID | None, location_id: UUID | None,

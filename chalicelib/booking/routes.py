@@ -91,7 +91,7 @@ def public_slots(slug: str, query: SlotsQuery) -> Any:
 
 
 @endpoint(bp, "/public/{slug}/bookings", "POST", body=PublicBooking, public=True, status=201, tag="public",
-          errors=(409, 429), response=Booked,
+          errors=(403, 409, 429), response=Booked,
           summary="Book as a customer (accepts Idempotency-Key); returns a manage token")
 def create_public_booking(slug: str, body: PublicBooking) -> Any:
     booking, customer = _checked(body)

@@ -11,6 +11,7 @@ import json
 from typing import Any
 from uuid import UUID
 
+from chalicelib.billing import gate
 from chalicelib.business import service as business
 from chalicelib.core import db
 from chalicelib.core.db import Tx
@@ -23,6 +24,9 @@ _INSERT = f"""-- a new location
 INSERT INTO locations (business_id, name, address, phone, time_zone, opening_hours)
 VALUES (:bid, :name, :address, :phone, :time_zone, :opening_hours)
 RETURNING {_COLUMNS}"""
+
+_OPEN_COUNT = """-- the locations not archived (what the plan's locations limit counts)
+SELECT count(*) FROM locations WHERE archived_at IS NULL"""
 
 _GET = f"""-- one location, archived or not
 SELECT {_COLUMNS} FROM locations WHERE id = :id"""
@@ -126,9 +130,13 @@ def listing(business_id: UUID, *, limit: int, cursor: str | None, include_archiv
 
 
 def create(business_id: UUID, fields: dict[str, Any]) -> dict[str, Any]:
-    """A new location from API fields; without a time zone it takes the business's."""
+    """A new location from API fields; without a time zone it takes the business's. Within the plan's
+    locations limit (403 ``plan_limit``): what is over it after a downgrade stays, nothing new is added.
+    Archiving is final, so only a new location can take the count up."""
     columns = {"address": None, "phone": None, "time_zone": None, "opening_hours": None, **_columns(fields)}
-    with db.tenant_tx(business_id) as tx:
+    # Creates queue on this lock, so two at the limit's edge do not both pass.
+    with db.tenant_tx(business_id, lock=f"limit:locations:{business_id}") as tx:
+        gate.require_capacity(tx, business_id, "locations", tx.value(_OPEN_COUNT))
         if columns["time_zone"] is None:
             columns["time_zone"] = business.get(tx, business_id)["time_zone"]
         row = tx.one(_INSERT, bid=business_id, **columns)

@@ -5,18 +5,19 @@ cancelled, a reminder for a start that has moved or passed: the move armed remin
 time). Writing a message again (a redelivery) gives the same text and the same manage link."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
 from chalicelib.appointments import facts as appointment_facts
 from chalicelib.appointments import service as appointments
+from chalicelib.billing import gate
 from chalicelib.core import log
 from chalicelib.core.db import Tx
 from chalicelib.core.settings import settings
 from chalicelib.integrations.email import Attachment
-from chalicelib.notifications import calendar_invite, local_time, preferences, templates
+from chalicelib.notifications import calendar_invite, deliveries, local_time, preferences, templates
 from chalicelib.notifications.message import Email, Outgoing, WhatsApp
 
 _ACTIVE = ("pending", "confirmed")
@@ -130,6 +131,20 @@ def _for_staff(w: _Writing, payload: dict[str, Any]) -> list[Outgoing]:
                      email=_email(w, "staff_new_booking", facts["staff_email"], values))]
 
 
+def _within_allowance(tx: Tx, business_id: UUID, prefs: preferences.Preferences) -> preferences.Preferences:
+    """WhatsApp is off for this message once the plan's monthly WhatsApp messages are used up, on a
+    plan that bills none past them (the customer gets the e-mail). Read when the message is written,
+    from what was sent: messages written at once may pass the allowance by as many."""
+    if not prefs.whatsapp_enabled:
+        return prefs
+    ent = gate.entitlements(tx, business_id)
+    allowed = ent.limits["messages_per_month"]
+    if allowed is None or "messages_whatsapp" in ent.overage \
+            or deliveries.sent_this_period(tx, business_id, "whatsapp") < allowed:
+        return prefs
+    return replace(prefs, whatsapp_enabled=False)
+
+
 def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     business_id, payload = row["business_id"], row["payload"]
     facts = appointment_facts.of(tx, business_id, UUID(payload["appointment_id"]))
@@ -139,8 +154,8 @@ def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     if _stale(message, payload, facts):
         log.emit("notification.stale", appointment_id=str(facts["id"]), message=message, status=facts["status"])
         return []
-    w = _Writing(tx, business_id, row["id"], facts, preferences.get(tx, business_id),
-                 preferences.plan_allows(tx, business_id, "custom_templates"))
+    prefs = _within_allowance(tx, business_id, preferences.get(tx, business_id))
+    w = _Writing(tx, business_id, row["id"], facts, prefs, gate.allows(tx, business_id, "custom_templates"))
     out = [] if facts["customer_erased"] else [_for_customer(w, message)]
     if row["topic"] == "appointment.created":
         out += _for_staff(w, payload)

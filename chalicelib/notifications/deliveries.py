@@ -51,11 +51,22 @@ INSERT INTO notification_deliveries (business_id, outbox_id, message, channel, r
 VALUES (:bid, :outbox_id, :message, :channel, '', :customer_id, :appointment_id, 'skipped', :reason)
 ON CONFLICT ON CONSTRAINT notification_deliveries_once_key DO NOTHING"""
 
-_OUTCOME = """-- how a send ended
-UPDATE notification_deliveries
-   SET status = :status, provider_message_id = coalesce(:provider_id, provider_message_id), error = :error,
-       updated_at = now()
- WHERE id = :id"""
+_OUTCOME = """-- how a send ended; a business's message about its appointments (to a customer or its staff), sent,
+-- is counted in its usage of the period on its channel's meter (messages_email, messages_whatsapp; the
+-- period from its usage anchor). Once: a claim never takes a sent row again, so no row is settled sent
+-- twice. Our own mail to its members (sign-up, invitations, billing) is not its usage.
+WITH settled AS (
+  UPDATE notification_deliveries
+     SET status = :status, provider_message_id = coalesce(:provider_id, provider_message_id), error = :error,
+         updated_at = now()
+   WHERE id = :id
+  RETURNING business_id, channel, appointment_id
+)
+INSERT INTO usage_counters AS u (business_id, meter, period_start, used)
+SELECT d.business_id, 'messages_' || d.channel, billing_period_start(s.usage_anchor, now()), 1
+  FROM settled d JOIN subscriptions s ON s.business_id = d.business_id
+ WHERE :status = 'sent' AND d.appointment_id IS NOT NULL
+ON CONFLICT (business_id, meter, period_start) DO UPDATE SET used = u.used + 1, updated_at = now()"""
 
 # A status from the provider moves a row forward only (webhooks arrive out of order).
 _PROVIDER_STATUS = """-- a delivery status reported by the provider: sent < delivered < read; failed ends it
@@ -67,6 +78,13 @@ UPDATE notification_deliveries
         OR array_position(ARRAY['sending', 'uncertain', 'sent', 'delivered', 'read'], status)
            < array_position(ARRAY['sending', 'uncertain', 'sent', 'delivered', 'read'], CAST(:status AS text)))
 RETURNING id, business_id, outbox_id, recipient, customer_id, appointment_id, status"""
+
+_SENT_THIS_PERIOD = """-- the business's messages on one channel counted in its usage period now (see _OUTCOME)
+SELECT coalesce(sum(c.used), 0)
+  FROM subscriptions s
+  JOIN usage_counters c ON c.business_id = s.business_id AND c.meter = 'messages_' || :channel
+                       AND c.period_start = billing_period_start(s.usage_anchor, now())
+ WHERE s.business_id = :bid"""
 
 _FAILED_FOR_GOOD = """-- a send that failed for good (its e-mail fallback is due)
 SELECT id FROM notification_deliveries
@@ -111,6 +129,11 @@ def claim(tx: Tx, *, business_id: UUID | None, outbox_id: UUID, message: str, ch
     return None
 
 
+def sent_this_period(tx: Tx, business_id: UUID, channel: str) -> int:
+    """How many of the business's messages on ``channel`` were sent in its usage period now."""
+    return int(tx.value(_SENT_THIS_PERIOD, bid=business_id, channel=channel))
+
+
 def failed_for_good(tx: Tx, *, outbox_id: UUID, channel: str, recipient: str) -> UUID | None:
     return tx.value(_FAILED_FOR_GOOD, outbox_id=outbox_id, channel=channel, recipient=recipient)
 
@@ -129,7 +152,9 @@ def skipped(tx: Tx, *, business_id: UUID | None, outbox_id: UUID, message: str, 
 def settle(delivery_id: UUID, status: str, *, provider_id: str | None = None, error: str | None = None) -> None:
     """Record how a send ended: sent, retrying (the queue tries again) or failed (for good). A
     provider's error may quote the address it refused: it is kept without it (the row's recipient
-    says who, until an erase)."""
+    says who, until an erase). A business's message about an appointment, sent, is counted in its
+    usage in the same statement (product messages are not; nor, since no usage period can be told,
+    are a business's without a subscription row: sign-up and migration 0018 give every business one)."""
     with db.jobs_tx() as tx:
         tx.execute(_OUTCOME, id=delivery_id, status=status, provider_id=provider_id,
                    error=log.redact(error)[:1000] if error else None)

@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from chalicelib.billing import gate
 from chalicelib.business import service as business
 from chalicelib.core import db
 from chalicelib.core.db import ConstraintViolated, Tx
@@ -66,6 +67,11 @@ _INSERT = """-- a new staff profile
 INSERT INTO staff (business_id, name, email, phone, bio, time_zone, user_id, bookable)
 VALUES (:bid, :name, :email, :phone, :bio, :time_zone, :user_id, :bookable)
 RETURNING id"""
+
+_HEADCOUNT = """-- the active staff (what the plan's staff limit counts), and whether :id is a deactivated member
+SELECT count(*) FILTER (WHERE active) AS active,
+       coalesce(bool_or(NOT active) FILTER (WHERE id = :id), false) AS inactive
+  FROM staff"""
 
 _CLEAR_LOCATIONS = """-- a new list of locations replaces the old one
 DELETE FROM staff_locations WHERE staff_id = :sid"""
@@ -208,10 +214,28 @@ def list_staff(business_id: UUID, *, limit: int, cursor: str | None, location_id
     return page(rows, limit, lambda r: (r["created_at"].isoformat(), str(r["id"])), staff_json)
 
 
+def _headcount_lock(business_id: UUID) -> str:
+    # Taken by every transaction that adds an active staff member, so two at the limit's edge queue and
+    # the second counts the first.
+    return f"limit:staff:{business_id}"
+
+
+def _room_for_one_more(tx: Tx, business_id: UUID, staff_id: UUID | None = None) -> None:
+    """403 ``plan_limit`` when the plan's staff limit is reached (what is over it after a downgrade
+    stays; nobody new joins); ``staff_id``: a member to re-activate (one already active, or none such,
+    adds nobody: nothing to check)."""
+    found = tx.one(_HEADCOUNT, id=staff_id)
+    assert found is not None  # an aggregate always answers one row
+    if staff_id is None or found["inactive"]:
+        gate.require_capacity(tx, business_id, "staff", found["active"])
+
+
 def create(business_id: UUID, *, name: str, email: str | None, phone: str | None, bio: str | None,
            time_zone: str | None, user_id: UUID | None, bookable: bool, location_ids: list[UUID]) -> dict[str, Any]:
+    """A new (active) staff member, within the plan's staff limit."""
     try:
-        with db.tenant_tx(business_id) as tx:
+        with db.tenant_tx(business_id, lock=_headcount_lock(business_id)) as tx:
+            _room_for_one_more(tx, business_id)
             if user_id is not None:
                 _check_member(tx, business_id, user_id)
             staff_id = tx.value(_INSERT, bid=business_id, name=name, email=email, phone=phone, bio=bio,
@@ -236,7 +260,8 @@ def read(business_id: UUID, staff_id: UUID) -> dict[str, Any]:
 def update(business_id: UUID, staff_id: UUID, changes: dict[str, Any], *,
            expected_version: int | None) -> dict[str, Any]:
     """Apply a partial update (``changes`` in API shape); ``location_ids`` replaces the list, and hours and
-    upcoming overrides at a location no longer on it are dropped."""
+    upcoming overrides at a location no longer on it are dropped. Re-activating a member counts against
+    the plan's staff limit like adding one."""
     columns = {f: changes[f] for f in PROFILE_FIELDS if f in changes}
     # Column names come from the fixed list above, never from the request.
     assignments = "".join(f"{c} = :{c}, " for c in columns)
@@ -244,8 +269,11 @@ def update(business_id: UUID, staff_id: UUID, changes: dict[str, Any], *,
 UPDATE staff SET {assignments}version = version + 1, updated_at = now()
  WHERE id = :id AND (CAST(:expected AS integer) IS NULL OR version = CAST(:expected AS integer))
 RETURNING id, time_zone"""
+    activating = columns.get("active") is True
     try:
-        with db.tenant_tx(business_id) as tx:
+        with db.tenant_tx(business_id, lock=_headcount_lock(business_id) if activating else "") as tx:
+            if activating:
+                _room_for_one_more(tx, business_id, staff_id)
             if columns.get("user_id") is not None:
                 _check_member(tx, business_id, columns["user_id"])
             updated = tx.one(sql, id=staff_id, expected=expected_version, **columns)

@@ -6,6 +6,7 @@ import uuid
 from chalicelib.core import db
 from chalicelib.locations import service
 from tests.api import add_member, body, call, new_business
+from tests.billing.plan_helpers import set_plan
 from tests.locations.helpers import LUNCH_BREAK, create_location, error_of, invalid_fields
 
 
@@ -40,6 +41,7 @@ def test_an_unknown_or_malformed_location_id_is_404(client):
 
 def test_the_list_is_oldest_first_and_pages_through_every_location_once(client):
     owner = new_business(client)
+    set_plan(owner.business_id, "enterprise")  # five locations: more than a trial's limit
     created = [create_location(client, owner, name=f"Branch {n}")["id"] for n in range(5)]
     seen, cursor = [], None
     for _ in range(5):

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from tests.api import add_member, body, call, new_business
+from tests.billing.plan_helpers import set_plan
 from tests.checks import error_of, invalid_fields
 from tests.staff.helpers import (UNKNOWN_ID, add_location, add_time_off, hours, new_staff,
                                  put_schedule, schedule_body, staff_locations, staff_row, staff_tables,
@@ -121,6 +122,7 @@ def test_bad_list_parameters_are_named(client, query):
 
 def test_the_list_costs_the_same_statements_whatever_the_page_size(client, sql_statements):
     owner = new_business(client)
+    set_plan(owner.business_id, "enterprise")  # twelve staff: more than a trial's limit
     locations = [add_location(owner.business_id, f"Branch {i}") for i in range(3)]
     for i in range(12):
         new_staff(client, owner, location_ids=locations[: i % 4])
