@@ -30,16 +30,19 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
-# Embedded PostgreSQL + migrations + demo business, a local AWS (moto: uploads, secrets), the web app
-# (Vite), the API, and the schedules (reminders, outbox sweep, retention) that chalice local does not run.
+# Embedded PostgreSQL + migrations + demo business, a local AWS (moto: uploads, secrets), the Stripe
+# twin (its Checkout and portal pages post signed webhooks to the API), the web app (Vite), the API,
+# and the schedules (reminders, outbox sweep, retention, billing) that chalice local does not run.
 run: $(STAMP) $(NPM_STAMP)
 	$(PY) -m chalicelib.core.migrations
 	$(PY) -m chalicelib.system.demo
 	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(S3_PORT) >.local/moto.log 2>&1 & MOTO=$$!; \
+	  STRIPE_TWIN_WEBHOOK_URL=http://127.0.0.1:$(PORT)/billing/webhook \
+	    $(PY) -m chalicelib.integrations.stripe_twin_server & STRIPE=$$!; \
 	  (cd web && exec npx vite --host 127.0.0.1 --port $(WEB_PORT) --strictPort --clearScreen false) & WEB=$$!; \
 	  export $(LOCAL_AWS); \
 	  $(PY) -m chalicelib.system.local_schedules & SCHEDULES=$$!; \
-	  trap 'kill $$MOTO $$WEB $$SCHEDULES 2>/dev/null' EXIT INT TERM; \
+	  trap 'kill $$MOTO $$STRIPE $$WEB $$SCHEDULES 2>/dev/null' EXIT INT TERM; \
 	  $(PY) -m chalicelib.system.local_bucket && \
 	  echo "Web app: http://127.0.0.1:$(WEB_PORT)  API: http://127.0.0.1:$(PORT)" && \
 	  $(VENV)/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port $(PORT)

@@ -8,6 +8,7 @@ security keeps every tenant's rows apart, so nothing needs truncating.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import tempfile
@@ -33,6 +34,18 @@ os.environ.update({
     "APP_BASE_URL": "http://127.0.0.1:5173",
 })
 os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
+def _local_stage_stripe() -> dict[str, str]:
+    """The local stage's Stripe keys and prices: the Chalice test client lays the stage's variables
+    over ours for each request, so the tests use the same ones (and the in-process twin, a backend the
+    local stage leaves unset for this reason)."""
+    config = json.loads((Path(__file__).resolve().parents[1] / ".chalice" / "config.json").read_text())
+    stage = config["stages"]["local"]["environment_variables"]
+    return {name: value for name, value in stage.items() if name.startswith("STRIPE_")}
+
+
+os.environ.update({**_local_stage_stripe(), "STRIPE_BACKEND": "twin"})
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -103,6 +116,14 @@ def forget_local_login_failures():
 
     with db.transaction() as tx:
         tx.execute("DELETE FROM login_failures WHERE client_ip = '127.0.0.1'")
+
+
+@pytest.fixture
+def stripe_twin():
+    """A fresh Stripe twin behind the API's Stripe client (``STRIPE_BACKEND=twin``) for this test."""
+    from chalicelib.integrations import stripe_twin as twin
+
+    return twin.reset()
 
 
 @pytest.fixture

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import functools
 import os
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,6 +63,24 @@ class Settings:
     whatsapp_secret_arn: str | None
     whatsapp_app_secret: str | None
     whatsapp_verify_token: str | None
+    # Stripe (chalicelib/integrations/stripe.py): ``api`` talks to stripe_api_base (Stripe, or the
+    # `make run` twin server) with a timeout per network wait; ``twin`` answers in-process (tests).
+    # The keys come from the stripe_secret_arn secret {"api_key", "webhook_secret"}, or outside prod
+    # from the plain settings. stripe_prices names the stage's Stripe Prices: "{plan}.{interval}.{CUR}"
+    # and "overage.{meter}.{CUR}" (optionally "{plan}.overage.{meter}.{CUR}") -> price id, and
+    # "meters": {meter: event name}.
+    stripe_backend: str
+    stripe_api_base: str
+    stripe_secret_arn: str | None
+    stripe_api_key: str | None
+    stripe_webhook_secret: str | None
+    stripe_prices: Mapping[str, Any]
+    stripe_timeout_s: float
+    # `make run` only: where the Stripe twin server posts its signed events.
+    stripe_twin_webhook_url: str
+    # Billing: how long a business may stay past due before the daily sweep suspends it (when
+    # Stripe, asked again, does not say it is paid).
+    billing_past_due_grace_days: int
     # Retention: how long the daily retention sweep (chalicelib/system/retention.py) keeps each kind of
     # row, in days, and how it deletes: at most retention_batch rows per statement and transaction,
     # for at most retention_budget_s seconds per run (the scheduled function's timeout must exceed it
@@ -69,6 +90,7 @@ class Settings:
     retention_tokens_days: int
     retention_booking_links_days: int
     retention_notifications_days: int
+    retention_stripe_events_days: int
     retention_batch: int
     retention_budget_s: int
 
@@ -97,6 +119,10 @@ def _int(name: str, default: int) -> int:
 
 def _float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
+
+
+def _json(name: str) -> Mapping[str, Any]:
+    return MappingProxyType(json.loads(os.environ.get(name) or "{}"))
 
 
 @functools.cache
@@ -139,6 +165,17 @@ def settings() -> Settings:
         whatsapp_secret_arn=env("WHATSAPP_SECRET_ARN") or None,
         whatsapp_app_secret=env("WHATSAPP_APP_SECRET") or None,
         whatsapp_verify_token=env("WHATSAPP_VERIFY_TOKEN") or None,
+        stripe_backend=env("STRIPE_BACKEND", "api"),
+        stripe_api_base=env("STRIPE_API_BASE", "https://api.stripe.com"),
+        stripe_secret_arn=env("STRIPE_SECRET_ARN") or None,
+        stripe_api_key=env("STRIPE_API_KEY") or None,
+        stripe_webhook_secret=env("STRIPE_WEBHOOK_SECRET") or None,
+        stripe_prices=_json("STRIPE_PRICES"),
+        # Per connect and per read; with one retry a checkout (two calls) stays well inside the
+        # API function's 30 s.
+        stripe_timeout_s=_float("STRIPE_TIMEOUT_S", 5.0),
+        stripe_twin_webhook_url=env("STRIPE_TWIN_WEBHOOK_URL", "http://127.0.0.1:8000/billing/webhook"),
+        billing_past_due_grace_days=_int("BILLING_PAST_DUE_GRACE_DAYS", 21),
         # An Idempotency-Key answers its retries for 2 days (Stripe keeps them 24 hours).
         retention_idempotency_days=_int("RETENTION_IDEMPOTENCY_DAYS", 2),
         # Failed log-ins count for 15 minutes; a day keeps them for a look after an attack.
@@ -150,6 +187,8 @@ def settings() -> Settings:
         # The notification pipeline's record (events sent, the delivery log, reminders sent, dead
         # letters redriven or left): 90 days.
         retention_notifications_days=_int("RETENTION_NOTIFICATIONS_DAYS", 90),
+        # Stripe event ids (the webhook's replay guard): Stripe retries an event for up to 3 days.
+        retention_stripe_events_days=_int("RETENTION_STRIPE_EVENTS_DAYS", 30),
         retention_batch=_int("RETENTION_BATCH", 2000),
         retention_budget_s=_int("RETENTION_BUDGET_S", 20),
     )

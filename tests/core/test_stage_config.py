@@ -44,3 +44,42 @@ def test_local_stage_uses_the_offline_twins():
 
     assert env["STAGE"] == "local" and env["EMAIL_BACKEND"] == "file"
     assert "DB_SECRET_ARN" not in env and "JWT_SECRET_ARN" not in env
+
+
+def test_prod_reads_the_stripe_keys_from_their_secret_and_talks_to_stripe():
+    env = _config("prod", "api_handler").environment_variables
+
+    assert env["STRIPE_BACKEND"] == "api"
+    assert env["STRIPE_SECRET_ARN"] == "arn:aws:secretsmanager:eu-west-1:000000000000:secret:booking-prod-stripe"
+    assert "STRIPE_API_KEY" not in env and "STRIPE_WEBHOOK_SECRET" not in env
+    assert "STRIPE_API_BASE" not in env  # api.stripe.com
+
+
+def test_every_stage_names_a_stripe_price_for_every_plan_interval_currency_and_overage():
+    from chalicelib.billing import plans
+
+    seen: dict[str, str] = {}
+    for stage in ("local", "dev", "prod"):
+        prices = json.loads(_config(stage, "api_handler").environment_variables["STRIPE_PRICES"])
+        for p in plans.PLANS.values():
+            for interval, currency in p.prices:
+                assert prices[f"{p.key}.{interval}.{currency}"].startswith("price_"), (stage, p.key)
+            for meter, amounts in p.overage.items():
+                for currency in amounts:
+                    assert (prices.get(f"{p.key}.overage.{meter}.{currency}")
+                            or prices[f"overage.{meter}.{currency}"]).startswith("price_")
+        assert set(prices["meters"]) == set(plans.METERS)
+        ids = [v for k, v in prices.items() if k != "meters"]
+        assert len(set(ids)) == len(ids), stage
+        for price_id in ids:
+            assert seen.setdefault(price_id, stage) == stage, "a price id shared by two stages"
+
+
+def test_local_stage_leaves_the_stripe_backend_to_the_tests():
+    # The Chalice test client lays the stage's variables over the tests' STRIPE_BACKEND=twin; the
+    # default (api, against the twin server of `make run`) is what the local stage wants.
+    env = _config("local", "api_handler").environment_variables
+
+    assert "STRIPE_BACKEND" not in env and "STRIPE_SECRET_ARN" not in env
+    assert env["STRIPE_API_BASE"] == "http://127.0.0.1:9200"
+    assert env["STRIPE_API_KEY"].startswith("sk_test_")
