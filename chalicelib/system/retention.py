@@ -3,11 +3,13 @@
 Each rule names one kind of row and its period, a setting in days (``RETENTION_*``, see
 ``core/settings.py``): idempotency answers, failed log-ins, expired tokens (refresh tokens, e-mailed
 links, invitations, marketing-consent requests never confirmed), manage links of appointments long
-over, and the notification pipeline's record (events, the delivery log, reminders sent, dead
-letters). Two periods are the owner's, not settings: log-in devices go when their trust lapses,
-rate-limit windows once long ended. What is still needed never matches a rule: an event not
-dispatched yet, a live idempotency claim, a token not yet expired, a consent request confirmed (the
-proof of the opt-in), a link to an appointment still ahead, the event of a dead letter still kept.
+over, the notification pipeline's record (events, the delivery log, reminders sent, dead letters),
+and the Stripe events the billing webhook saw (its replay guard; Stripe retries for 3 days). Three
+periods are the owner's, not settings: log-in devices go when their trust lapses, rate-limit windows
+once long ended, usage reports 400 days after they were sent to Stripe. What is still needed never
+matches a rule: an event not dispatched yet, a live idempotency claim, a token not yet expired, a
+consent request confirmed (the proof of the opt-in), a link to an appointment still ahead, the event
+of a dead letter still kept, a usage report not yet sent.
 
 The sweep deletes in batches of ``RETENTION_BATCH`` rows, each in one short transaction of its own
 that finds its rows through an index, oldest first (see migration 0016). Each transaction runs as the
@@ -32,6 +34,7 @@ from typing import Any
 
 from chalicelib.appointments import service as appointments
 from chalicelib.auth import service as auth
+from chalicelib.billing import meter_reports, webhook
 from chalicelib.business import service as business
 from chalicelib.core import db, idempotency, log, rate_limit
 from chalicelib.core.db import Tx
@@ -40,6 +43,9 @@ from chalicelib.customers import service as customers
 from chalicelib.notifications import dead_letters, deliveries, outbox, reminders
 
 DAY_S = 24 * 3600
+# Sent usage reports: a year and a month, past the invoice they were billed on (yearly plans too) and
+# the time to dispute it.
+USAGE_REPORTS_DAYS = 400
 
 # Where a rule stands in a run: FIRST before its first batch; a paged rule then keeps an Arc.
 FIRST = "first"
@@ -123,6 +129,9 @@ RULES: tuple[Rule, ...] = (
     Rule("outbox", _days("retention_notifications_days"), _oldest_first(outbox.prune)),
     Rule("notification_deliveries", _days("retention_notifications_days"), _oldest_first(deliveries.prune)),
     Rule("reminders", _days("retention_notifications_days"), _oldest_first(reminders.prune)),
+    Rule("stripe_events", _days("retention_stripe_events_days"), _oldest_first(webhook.prune_events)),
+    # usage reported to Stripe: kept past the invoice it was billed on and any dispute of it
+    Rule("usage_reports", lambda _: USAGE_REPORTS_DAYS * DAY_S, _oldest_first(meter_reports.prune)),
 )
 
 

@@ -32,15 +32,18 @@ DEPLOYED_STAGES = ("dev", "prod")
 # Every Lambda function of app.py, named as `lambda_functions` names them: Chalice calls the REST API's
 # function `api_handler` and the built-in authorizer by its function's name; the others are app.py's
 # handlers. Listed, not only read from app.py, so that a function's policy is written before its handler.
-FUNCTIONS = ("api_handler", "jwt_auth", "notification_worker", "outbox_sweep", "reminder_sweep", "retention_sweep")
+FUNCTIONS = ("api_handler", "jwt_auth", "notification_worker", "outbox_sweep", "reminder_sweep", "retention_sweep",
+             "billing_sweep")
 
 # What each function's code calls: per action, the kinds of resource it calls it on (see _resources).
 USES: dict[str, dict[str, set[str]]] = {
     # Every route: the database, signing in (JWT keys), the WhatsApp webhook's app secret, a business's
-    # WhatsApp token (stored and checked), presigned logo and photo uploads, dispatching the outbox after a
-    # commit, and the dead-letter view and redrive.
+    # WhatsApp token (stored and checked), Stripe (checkout, portal, the webhook's signing secret and its
+    # re-fetch), presigned logo and photo uploads, dispatching the outbox after a commit, and the
+    # dead-letter view and redrive.
     "api_handler": {
-        "secretsmanager:GetSecretValue": {"db_secret", "jwt_secret", "whatsapp_secret", "whatsapp_tokens"},
+        "secretsmanager:GetSecretValue": {"db_secret", "jwt_secret", "whatsapp_secret", "whatsapp_tokens",
+                                          "stripe_secret"},
         "secretsmanager:CreateSecret": {"whatsapp_tokens"},
         "secretsmanager:PutSecretValue": {"whatsapp_tokens"},
         "s3:PutObject": {"uploads"},
@@ -75,6 +78,10 @@ USES: dict[str, dict[str, set[str]]] = {
                        "sqs:SendMessage": {"queue"}},
     # Daily: deletes what has outlived its retention period, in the database alone.
     "retention_sweep": {"secretsmanager:GetSecretValue": {"db_secret"}},
+    # Daily: trial and suspension e-mails become outbox rows, sent to the queue after the commit; Stripe
+    # (a past-due subscription re-fetched, meter events sent) with the Stripe secret's API key.
+    "billing_sweep": {"secretsmanager:GetSecretValue": {"db_secret", "stripe_secret"},
+                      "sqs:GetQueueUrl": {"queue"}, "sqs:SendMessage": {"queue"}},
 }
 _LOGS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 # What Lambda calls with the role of a function in a VPC (AWSLambdaVPCAccessExecutionRole's actions).
@@ -123,6 +130,7 @@ def _resources(stage: str, function: str) -> dict[str, set[str]]:
         "jwt_secret": {secret(env["JWT_SECRET_ARN"])},
         "whatsapp_secret": {secret(env["WHATSAPP_SECRET_ARN"])},
         "whatsapp_tokens": {f"{sm}booking/{stage}/whatsapp/*"},  # integrations.whatsapp._secret_name
+        "stripe_secret": {secret(env["STRIPE_SECRET_ARN"])},
         "uploads": {f"arn:aws:s3:::{env['UPLOADS_BUCKET']}/businesses/*"},  # every upload key's prefix
         "queue": {queue(env["NOTIFICATIONS_QUEUE"])},
         "dlq": {queue(env["NOTIFICATIONS_DLQ"])},

@@ -4,10 +4,11 @@ from __future__ import annotations
 from chalicelib.system import local_schedules
 
 
-def test_the_runner_runs_the_outbox_sweep_every_minute_the_reminders_every_five_and_retention_daily():
+def test_the_runner_runs_the_outbox_sweep_every_minute_the_reminders_every_five_retention_and_billing_daily():
     from app import app
 
-    assert local_schedules.rates(app) == {"outbox_sweep": 60, "reminder_sweep": 300, "retention_sweep": 86400}
+    assert local_schedules.rates(app) == {"outbox_sweep": 60, "reminder_sweep": 300, "retention_sweep": 86400,
+                                          "billing_sweep": 86400}
 
 
 def test_the_runner_uses_the_local_stages_variables():
@@ -21,3 +22,4 @@ def test_a_scheduled_event_is_what_the_handlers_expect(client):
     client.lambda_.invoke("reminder_sweep", local_schedules.scheduled_event())
     client.lambda_.invoke("outbox_sweep", local_schedules.scheduled_event())
     client.lambda_.invoke("retention_sweep", local_schedules.scheduled_event())
+    client.lambda_.invoke("billing_sweep", local_schedules.scheduled_event())

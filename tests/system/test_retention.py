@@ -289,6 +289,56 @@ def test_rate_limit_windows_that_ended_long_ago_go_where_no_hits_come_any_more(c
     assert len(as_owner("SELECT window_start FROM rate_limit_hits WHERE bucket = :b", b=bucket)) == 1
 
 
+def test_stripe_events_go_after_30_days_and_younger_ones_stay(client):
+    old, young = (f"evt_{uuid.uuid4().hex[:16]}" for _ in range(2))
+    as_owner("INSERT INTO stripe_events (id, type, stripe_created, received_at) VALUES "
+             "(:old, 'invoice.paid', now() - interval '31 days', now() - interval '30 days 1 hour'), "
+             "(:young, 'invoice.paid', now() - interval '30 days', now() - interval '29 days 23 hours')",
+             old=old, young=young)
+
+    sweep(client)
+
+    assert [r[0] for r in as_owner("SELECT id FROM stripe_events WHERE id IN (:old, :young)", old=old,
+                                   young=young)] == [young]
+
+
+def test_stripe_events_are_kept_at_least_as_long_as_stripe_retries(monkeypatch):
+    monkeypatch.setenv("RETENTION_STRIPE_EVENTS_DAYS", "2")
+    settings.cache_clear()
+    try:
+        with pytest.raises(retention.SweepFailed) as failed:
+            retention.sweep()
+    finally:
+        monkeypatch.undo()
+        settings.cache_clear()
+
+    assert failed.value.report.failed == ["stripe_events"]
+
+
+def _usage_report(business_id: str, day: int, *, sent: str | None, created: str = "0 days") -> str:
+    identifier = f"{business_id}:bookings:20250101:202501{day:02}"
+    as_owner("INSERT INTO usage_reports (identifier, business_id, meter, period_start, value, created_at, sent_at) "
+             "VALUES (:identifier, CAST(:bid AS uuid), 'bookings', '2025-01-01T00:00:00Z', 3, "
+             "now() - CAST(:created AS interval), now() - CAST(:sent AS interval))",
+             business_id, identifier=identifier, bid=business_id, created=created, sent=sent)
+    return identifier
+
+
+def test_usage_reports_go_400_days_after_they_were_sent_in_every_tenant_and_unsent_ones_stay(client):
+    made = {}
+    for owner in (new_business(client), new_business(client)):
+        bid = owner.business_id
+        _usage_report(bid, 1, sent="400 days 1 hour", created="401 days")
+        kept = {_usage_report(bid, 2, sent="399 days 23 hours", created="400 days"),
+                _usage_report(bid, 3, sent=None, created="500 days")}  # never sent: the evidence stays
+        made[bid] = kept
+
+    sweep(client)
+
+    for bid, kept in made.items():
+        assert {r["identifier"] for r in rows(bid, "SELECT identifier FROM usage_reports")} == kept
+
+
 # --- how it deletes ---------------------------------------------------------------------------------
 
 def _expired_keys(cal: Calendar, count: int) -> list[str]:
@@ -376,14 +426,14 @@ def test_a_period_under_a_day_is_refused(monkeypatch):
 # --- its role, and the application's queries --------------------------------------------------------
 
 PRUNED_TENANT_TABLES = ("idempotency_keys", "refresh_tokens", "invitations", "booking_links", "consent_requests")
-JOB_TABLES = ("outbox", "notification_deliveries", "reminders", "dead_letters")
+JOB_TABLES = ("outbox", "notification_deliveries", "reminders", "dead_letters", "usage_reports")
 REFUSED = "42501"
 
 
 def _rows_everywhere(client: Any) -> Calendar:
     """A business with rows in every table the sweep reads: a booking with an Idempotency-Key (its
-    appointment, manage link, reminders, event, delivery), an invitation, a consent request and a
-    dead letter; its owner's refresh token."""
+    appointment, manage link, reminders, event, delivery), an invitation, a consent request, a dead
+    letter and a usage report; its owner's refresh token."""
     cal = calendar(client)
     booked_with_key(client, cal, 10, str(uuid.uuid4()))
     assert invite(client, cal.owner, unique_email("staff")).status_code == 201
@@ -391,6 +441,7 @@ def _rows_everywhere(client: Any) -> Calendar:
     bid = cal.business_id
     as_owner("INSERT INTO dead_letters (outbox_id, business_id, receive_count) "
              "SELECT id, business_id, 5 FROM outbox WHERE business_id = CAST(:bid AS uuid) LIMIT 1", bid, bid=bid)
+    _usage_report(bid, 1, sent=None)
     return cal
 
 
@@ -417,6 +468,8 @@ def test_the_sweeps_role_reads_and_deletes_the_tables_it_prunes_in_every_tenant_
                 "UPDATE invitations SET role = 'owner' WHERE business_id = :bid",
                 "UPDATE appointments SET notes = 'x' WHERE business_id = :bid",
                 "UPDATE outbox SET dispatched_at = NULL WHERE business_id = :bid",
+                "UPDATE usage_reports SET sent_at = NULL WHERE business_id = :bid",
+                "INSERT INTO stripe_events (id, type, stripe_created) VALUES ('evt_x', 'x', now())",
                 "DELETE FROM appointments WHERE business_id = :bid",
                 "INSERT INTO idempotency_keys (business_id, key, request_hash) VALUES (:bid, 'k', 'h')"):
         assert refused(sql, bid=bid) == REFUSED, sql
@@ -446,9 +499,12 @@ def test_the_application_role_sees_no_other_tenants_rows_whatever_setting_it_dec
         # its queries never take on the sweep's policies: it may switch to the role, not inherit it
         assert tx.value("SELECT pg_has_role('booking_retention', 'SET')") is True
         assert tx.value("SELECT pg_has_role('booking_retention', 'USAGE')") is False
-        # and every policy opening every row is the sweep role's alone; none is gated on a setting
+        # nor the platform console's read-only role (migration 0019)
+        assert tx.value("SELECT pg_has_role('booking_platform', 'SET')") is True
+        assert tx.value("SELECT pg_has_role('booking_platform', 'USAGE')") is False
+        # and every policy opening every row is the sweep's role's or the console's; none is gated on a setting
         assert tx.all("SELECT tablename, policyname, roles::text AS roles FROM pg_policies "
-                      "WHERE qual = 'true' AND roles <> '{booking_retention}'") == []
+                      "WHERE qual = 'true' AND roles NOT IN ('{booking_retention}', '{booking_platform}')") == []
         assert tx.all("SELECT policyname FROM pg_policies WHERE qual LIKE '%app.retention%'") == []
     with db.tenant_tx(theirs.business_id) as tx:  # which has rows in every one of those tables
         for table in (*PRUNED_TENANT_TABLES, *JOB_TABLES, "appointments"):
