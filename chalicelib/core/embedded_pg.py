@@ -20,6 +20,8 @@ OWNER_ROLE = "booking_owner"
 APP_ROLE = "booking_app"
 # the retention sweep's role, which the app takes on for the sweep's transactions only
 RETENTION_ROLE = "booking_retention"
+# the platform console's read-only role, which the app takes on for the console's reads only (0019)
+PLATFORM_ROLE = "booking_platform"
 
 
 # chalice local serves a page's requests on several threads at once: the first ones must start the
@@ -59,8 +61,8 @@ def _admin() -> pg8000.native.Connection:
 
 
 def _ensure_roles(conn: pg8000.native.Connection) -> None:
-    existing = {r[0] for r in conn.run("SELECT rolname FROM pg_roles WHERE rolname IN (:o, :a, :r)",
-                                       o=OWNER_ROLE, a=APP_ROLE, r=RETENTION_ROLE)}
+    existing = {r[0] for r in conn.run("SELECT rolname FROM pg_roles WHERE rolname IN (:o, :a, :r, :p)",
+                                       o=OWNER_ROLE, a=APP_ROLE, r=RETENTION_ROLE, p=PLATFORM_ROLE)}
     if OWNER_ROLE not in existing:
         conn.run(f"CREATE ROLE {OWNER_ROLE} LOGIN")
     if APP_ROLE not in existing:
@@ -68,6 +70,9 @@ def _ensure_roles(conn: pg8000.native.Connection) -> None:
     if RETENTION_ROLE not in existing:  # as infra/ makes it; migration 0016 says why
         conn.run(f"CREATE ROLE {RETENTION_ROLE} NOLOGIN NOBYPASSRLS")
         conn.run(f"GRANT {RETENTION_ROLE} TO {APP_ROLE} WITH INHERIT FALSE, SET TRUE")
+    if PLATFORM_ROLE not in existing:  # likewise (migration 0019)
+        conn.run(f"CREATE ROLE {PLATFORM_ROLE} NOLOGIN NOBYPASSRLS")
+        conn.run(f"GRANT {PLATFORM_ROLE} TO {APP_ROLE} WITH INHERIT FALSE, SET TRUE")
 
 
 def create_database(name: str, *, drop_first: bool = False) -> None:

@@ -38,6 +38,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform now: tenants by status, plan, state; MRR; bookings, messages; dead letters, errors */
+        get: operations["get_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tenant, newest first: search over name, slug and owner e-mail; filter by plan, status, state */
+        get: operations["list_tenants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{business_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One tenant: subscription, effective features and overrides, counts, usage, recent operator actions */
+        get: operations["get_tenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{business_id}/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a tenant's feature and limit overrides (each with a reason, maybe an end); recorded */
+        put: operations["put_tenant_features"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{business_id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a suspension: the tenant takes the state its subscription gives; recorded */
+        post: operations["reactivate_tenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{business_id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a tenant (no new bookings, public pages gone) until an operator reactivates it; recorded */
+        post: operations["suspend_tenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/appointments": {
         parameters: {
             query?: never;
@@ -397,6 +499,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/billing/checkout-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Subscribe through Stripe Checkout: answers the Checkout page's URL (409 already_subscribed) */
+        post: operations["create_checkout_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business's invoices, mirrored from Stripe (newest first) */
+        get: operations["list_invoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans on offer: prices (EUR, GBP, USD; monthly and yearly), limits, overage and features */
+        get: operations["list_plans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/portal-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open Stripe's Customer Portal (payment method, invoices, plan, cancel): answers its URL */
+        post: operations["create_portal_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business's subscription: plan, lifecycle state, trial days left, period (for the banners) */
+        get: operations["get_subscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This billing period's usage per meter: used, included, and the overage billed so far */
+        get: operations["get_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe's events (Stripe-Signature checked on the raw body; each applied once) */
+        post: operations["receive_stripe_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/business": {
         parameters: {
             query?: never;
@@ -566,6 +787,23 @@ export interface paths {
         put?: never;
         /** Add an internal note to a customer */
         post: operations["add_customer_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the business may use now: its plan, then the platform's overrides and gradual rollouts */
+        get: operations["get_features"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1159,7 +1397,7 @@ export interface components {
             plan: "basic" | "enterprise" | "pro" | "trial";
             slug: string;
             /** @enum {unknown} */
-            status: "active" | "suspended";
+            status: "active" | "expired" | "suspended";
             time_zone: string;
             trial_ends_at: string | null;
             /** Format: date-time */
@@ -1428,6 +1666,13 @@ export interface components {
             items: components["schemas"]["Delivery"][];
             next_cursor: string | null;
         };
+        /** EffectiveFeatures */
+        EffectiveFeatures: {
+            features: components["schemas"]["FeatureFlags"];
+            limits: components["schemas"]["Limits"];
+            /** @enum {unknown} */
+            plan: "basic" | "enterprise" | "pro" | "trial";
+        };
         Error: {
             error: {
                 code: string;
@@ -1435,18 +1680,56 @@ export interface components {
                 message: string;
             };
         };
+        /** Errors */
+        Errors: {
+            deliveries_failed_today: number;
+            stripe_events_failed: number;
+        };
+        /** FeatureFlags */
+        FeatureFlags: {
+            analytics: boolean;
+            api_access: boolean;
+            campaigns: boolean;
+            custom_templates: boolean;
+            data_export: boolean;
+            google_calendar: boolean;
+            intake_forms: boolean;
+            reviews: boolean;
+            waitlist: boolean;
+            whatsapp: boolean;
+        };
+        /** FeatureOverride */
+        FeatureOverride: {
+            /** @default null */
+            ends_at?: string | null;
+            feature: string;
+            reason: string;
+            value: boolean | number | null;
+        };
+        /** FeatureOverrides */
+        FeatureOverrides: {
+            overrides: components["schemas"]["FeatureOverride"][];
+            reason: string;
+        };
         /**
          * Features
-         * @description What the business's plan allows (``null``: no limit).
+         * @description What the business may use now: its plan, then the platform's overrides and rollouts, as
+         *         ``GET /features`` answers them (``null``: no limit; messages are WhatsApp messages).
          */
         Features: {
             analytics: boolean;
+            api_access: boolean;
             campaigns: boolean;
             custom_templates: boolean;
+            data_export: boolean;
             google_calendar: boolean;
             intake_forms: boolean;
+            max_bookings_per_month: number | null;
             max_locations: number | null;
+            max_messages_per_month: number | null;
             max_staff: number | null;
+            reviews: boolean;
+            waitlist: boolean;
             whatsapp: boolean;
         };
         /** ForgotPassword */
@@ -1506,6 +1789,37 @@ export interface components {
             email: string;
             /** @enum {unknown} */
             role: "admin" | "owner" | "staff";
+        };
+        /** Invoice */
+        Invoice: {
+            amount_due: components["schemas"]["Money"];
+            amount_paid: components["schemas"]["Money"];
+            hosted_invoice_url: string | null;
+            id: string;
+            invoice_pdf: string | null;
+            /** Format: date-time */
+            issued_at: string;
+            number: string | null;
+            period_end: string | null;
+            period_start: string | null;
+            /** @enum {unknown} */
+            status: "draft" | "open" | "paid" | "uncollectible" | "void";
+            total: components["schemas"]["Money"];
+        };
+        /** Invoices */
+        Invoices: {
+            items: components["schemas"]["Invoice"][];
+            next_cursor: string | null;
+        };
+        /**
+         * Limits
+         * @description Per month where named so (``null``: no limit); messages are WhatsApp messages.
+         */
+        Limits: {
+            bookings_per_month: number | null;
+            locations: number | null;
+            messages_per_month: number | null;
+            staff: number | null;
         };
         /** LinkBusiness */
         LinkBusiness: {
@@ -1683,6 +1997,34 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** Messages */
+        Messages: {
+            by_channel: {
+                [key: string]: components["schemas"]["TodayAndMonth"];
+            };
+            month: number;
+            today: number;
+        };
+        /** MeterUsage */
+        MeterUsage: {
+            included: number | null;
+            /** @enum {unknown} */
+            meter: "bookings" | "messages_email" | "messages_whatsapp";
+            overage: number;
+            overage_price: components["schemas"]["Money"] | null;
+            used: number;
+        };
+        /** Metrics */
+        Metrics: {
+            /** Format: date-time */
+            at: string;
+            bookings: components["schemas"]["TodayAndMonth"];
+            dead_letters: number;
+            errors: components["schemas"]["Errors"];
+            messages: components["schemas"]["Messages"];
+            mrr: components["schemas"]["Money"][];
+            tenants: components["schemas"]["TenantCount"];
+        };
         /** MigrationLevel */
         MigrationLevel: {
             current: boolean;
@@ -1784,6 +2126,15 @@ export interface components {
             /** @enum {unknown} */
             token_type: "Bearer";
             user: components["schemas"]["User"];
+        };
+        /** NewCheckout */
+        NewCheckout: {
+            /** @default null */
+            currency?: ("EUR" | "GBP" | "USD") | null;
+            /** @enum {unknown} */
+            interval: "month" | "year";
+            /** @enum {unknown} */
+            plan: "basic" | "enterprise" | "pro";
         };
         /** NewCustomer */
         NewCustomer: {
@@ -1979,12 +2330,24 @@ export interface components {
             /** @description ISO weekday, Monday 1 */
             weekday: number;
         };
-        /** Override */
-        Override: {
-            /** Format: date */
-            date: string;
-            intervals: components["schemas"]["Span"][];
-            location_id: string | null;
+        /** Operator */
+        Operator: {
+            email: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        /** OperatorReason */
+        OperatorReason: {
+            reason: string;
+        };
+        /**
+         * OveragePrice
+         * @description What one unit past the monthly allowance costs (a meter not listed is refused past it instead).
+         */
+        OveragePrice: {
+            /** @enum {unknown} */
+            meter: "bookings" | "messages_email" | "messages_whatsapp";
+            price: components["schemas"]["Money"];
         };
         /** PageQuery */
         PageQuery: {
@@ -1999,6 +2362,26 @@ export interface components {
             price: components["schemas"]["Money"] | null;
             /** Format: uuid */
             staff_id: string;
+        };
+        /** PlanCatalogue */
+        PlanCatalogue: {
+            items: components["schemas"]["PlanOffer"][];
+        };
+        /** PlanOffer */
+        PlanOffer: {
+            features: components["schemas"]["FeatureFlags"];
+            /** @enum {unknown} */
+            key: "basic" | "enterprise" | "pro";
+            limits: components["schemas"]["Limits"];
+            name: string;
+            overage: components["schemas"]["OveragePrice"][];
+            prices: components["schemas"]["PlanPrice"][];
+        };
+        /** PlanPrice */
+        PlanPrice: {
+            /** @enum {unknown} */
+            interval: "month" | "year";
+            price: components["schemas"]["Money"];
         };
         /** Profile */
         Profile: {
@@ -2124,6 +2507,10 @@ export interface components {
             name: string;
             photo_key: string | null;
         };
+        /** Received */
+        Received: {
+            received: boolean;
+        };
         /** Redrive */
         Redrive: {
             /** @default null */
@@ -2154,7 +2541,7 @@ export interface components {
         };
         /** Schedule */
         Schedule: {
-            overrides: components["schemas"]["Override"][];
+            overrides: components["schemas"]["chalicelib.staff.routes.Override"][];
             weekly: components["schemas"]["WeeklyHours"][];
         };
         /** Series */
@@ -2482,6 +2869,24 @@ export interface components {
             /** @default null */
             "hub.verify_token"?: string | null;
         };
+        /** SubscriptionState */
+        SubscriptionState: {
+            amount: components["schemas"]["Money"] | null;
+            billing_interval: ("month" | "year") | null;
+            cancel_at_period_end: boolean;
+            currency: string | null;
+            current_period: components["schemas"]["chalicelib.billing.subscription_routes.Period"] | null;
+            has_customer: boolean;
+            past_due_since: string | null;
+            /** @enum {unknown} */
+            plan: "basic" | "enterprise" | "pro" | "trial";
+            /** @enum {unknown} */
+            status: "active" | "cancelled" | "expired" | "past_due" | "suspended" | "trialing";
+            suspended_by: ("billing" | "operator") | null;
+            suspended_reason: string | null;
+            trial_days_left: number | null;
+            trial_ends_at: string | null;
+        };
         /** Team */
         Team: {
             invitations: components["schemas"]["OpenInvitation"][];
@@ -2498,6 +2903,132 @@ export interface components {
             name?: string;
             parameters?: string[];
             subject?: string;
+        };
+        /** Tenant */
+        Tenant: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            owner: components["schemas"]["TenantOwner"] | null;
+            /** @enum {unknown} */
+            plan: "basic" | "enterprise" | "pro" | "trial";
+            slug: string;
+            state: ("active" | "cancelled" | "expired" | "past_due" | "suspended" | "trialing") | null;
+            /** @enum {unknown} */
+            status: "active" | "expired" | "suspended";
+            usage: components["schemas"]["TenantUsage"];
+        };
+        /** TenantAction */
+        TenantAction: {
+            /** @enum {unknown} */
+            action: "features" | "reactivate" | "suspend";
+            actor: components["schemas"]["Operator"] | null;
+            /** Format: date-time */
+            at: string;
+            details: Record<string, never>;
+            /** Format: uuid */
+            id: string;
+            reason: string;
+        };
+        /** TenantCount */
+        TenantCount: {
+            by_plan: {
+                [key: string]: number;
+            };
+            by_state: {
+                [key: string]: number;
+            };
+            by_status: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        /** TenantCounts */
+        TenantCounts: {
+            locations: number;
+            members: number;
+            staff: number;
+        };
+        /** TenantDetail */
+        TenantDetail: {
+            counts: components["schemas"]["TenantCounts"];
+            /** Format: date-time */
+            created_at: string;
+            entitlements: components["schemas"]["EffectiveFeatures"];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            overrides: components["schemas"]["chalicelib.admin.tenant_routes.Override"][];
+            owner: components["schemas"]["TenantOwner"] | null;
+            period_usage: components["schemas"]["Usage"];
+            /** @enum {unknown} */
+            plan: "basic" | "enterprise" | "pro" | "trial";
+            recent_actions: components["schemas"]["TenantAction"][];
+            slug: string;
+            state: ("active" | "cancelled" | "expired" | "past_due" | "suspended" | "trialing") | null;
+            /** @enum {unknown} */
+            status: "active" | "expired" | "suspended";
+            subscription: components["schemas"]["TenantSubscription"] | null;
+            usage: components["schemas"]["TenantUsage"];
+        };
+        /** TenantOwner */
+        TenantOwner: {
+            email: string;
+            name: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        /** TenantQuery */
+        TenantQuery: {
+            /** @default null */
+            cursor?: string | null;
+            /** @default 50 */
+            limit?: number;
+            /** @default null */
+            plan?: ("basic" | "enterprise" | "pro" | "trial") | null;
+            /** @default null */
+            q?: string | null;
+            /** @default null */
+            state?: ("active" | "cancelled" | "expired" | "past_due" | "suspended" | "trialing") | null;
+            /** @default null */
+            status?: ("active" | "expired" | "suspended") | null;
+        };
+        /**
+         * TenantSubscription
+         * @description The subscription as billing mirrors it from Stripe.
+         */
+        TenantSubscription: {
+            amount: components["schemas"]["Money"] | null;
+            billing_interval: ("month" | "year") | null;
+            cancel_at_period_end: boolean;
+            current_period: components["schemas"]["chalicelib.admin.tenant_routes.Period"] | null;
+            mrr: components["schemas"]["Money"] | null;
+            past_due_since: string | null;
+            /** @enum {unknown} */
+            state: "active" | "cancelled" | "expired" | "past_due" | "suspended" | "trialing";
+            stripe_customer_id: string | null;
+            stripe_status: string | null;
+            stripe_subscription_id: string | null;
+            suspended_by: ("billing" | "operator") | null;
+            suspended_reason: string | null;
+            synced_at: string | null;
+            trial_ends_at: string | null;
+        };
+        /**
+         * TenantUsage
+         * @description Used so far in the tenant's current usage period.
+         */
+        TenantUsage: {
+            bookings: number;
+            messages_email: number;
+            messages_whatsapp: number;
+        };
+        /** Tenants */
+        Tenants: {
+            items: components["schemas"]["Tenant"][];
+            next_cursor: string | null;
         };
         /** TimeOff */
         TimeOff: {
@@ -2553,6 +3084,11 @@ export interface components {
             /** @default null */
             to?: string | null;
         };
+        /** TodayAndMonth */
+        TodayAndMonth: {
+            month: number;
+            today: number;
+        };
         /** Tokens */
         Tokens: {
             access_token: string;
@@ -2573,6 +3109,22 @@ export interface components {
             key: string;
             max_bytes: number;
             url: string;
+        };
+        /** Url */
+        Url: {
+            url: string;
+        };
+        /** Usage */
+        Usage: {
+            meters: components["schemas"]["MeterUsage"][];
+            period: components["schemas"]["UsagePeriod"];
+        };
+        /** UsagePeriod */
+        UsagePeriod: {
+            /** Format: date-time */
+            end: string;
+            /** Format: date-time */
+            start: string;
         };
         /** User */
         User: {
@@ -2601,6 +3153,30 @@ export interface components {
             location_id: string;
             start: string;
             weekday: number;
+        };
+        /** Override */
+        "chalicelib.admin.tenant_routes.Override": {
+            ends_at: string | null;
+            feature: string;
+            reason: string;
+            /** Format: date-time */
+            set_at: string;
+            set_by: components["schemas"]["Operator"] | null;
+            value: boolean | number | null;
+        };
+        /** Period */
+        "chalicelib.admin.tenant_routes.Period": {
+            /** Format: date-time */
+            end: string;
+            /** Format: date-time */
+            start: string;
+        };
+        /** Period */
+        "chalicelib.billing.subscription_routes.Period": {
+            /** Format: date-time */
+            end: string;
+            /** Format: date-time */
+            start: string;
         };
         /** Customer */
         "chalicelib.booking.routes.Customer": {
@@ -2631,6 +3207,13 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             version: number;
+        };
+        /** Override */
+        "chalicelib.staff.routes.Override": {
+            /** Format: date */
+            date: string;
+            intervals: components["schemas"]["Span"][];
+            location_id: string | null;
         };
     };
     responses: never;
@@ -2765,6 +3348,693 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Redriven"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    get_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Metrics"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    list_tenants: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                q?: string | null;
+                plan?: ("basic" | "enterprise" | "pro" | "trial") | null;
+                status?: ("active" | "expired" | "suspended") | null;
+                state?: ("active" | "cancelled" | "expired" | "past_due" | "suspended" | "trialing") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenants"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    get_tenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDetail"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    put_tenant_features: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeatureOverrides"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDetail"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    reactivate_tenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorReason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDetail"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    suspend_tenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorReason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDetail"];
                 };
             };
             /** @description Malformed JSON */
@@ -5602,6 +6872,695 @@ export interface operations {
             };
         };
     };
+    create_checkout_session: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCheckout"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Url"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    list_invoices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoices"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    list_plans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanCatalogue"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    create_portal_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Url"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    get_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionState"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    get_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    receive_stripe_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Received"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     get_business: {
         parameters: {
             query?: never;
@@ -7309,6 +9268,98 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    get_features: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectiveFeatures"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9522,6 +11573,15 @@ export interface operations {
             };
             /** @description Malformed JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
