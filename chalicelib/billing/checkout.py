@@ -5,6 +5,7 @@ business's billing lock (the one the webhook holds), and stored before anything 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,10 @@ from chalicelib.integrations import stripe
 _CHECKOUT_LOCALES = frozenset({"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fil", "fr", "hr", "hu",
                                "id", "it", "ja", "ko", "lt", "lv", "ms", "mt", "nb", "nl", "pl", "pt", "ro",
                                "ru", "sk", "sl", "sv", "th", "tr", "vi", "zh"})
+
+
+# Stripe refuses a Checkout trial ending sooner than this; a trial closer to its end is billed at once.
+_SHORTEST_TRIAL = timedelta(hours=48, minutes=5)
 
 
 class AlreadySubscribed(Conflict):
@@ -38,6 +43,15 @@ def _locale(locale: str | None) -> str | None:
     return language if language in _CHECKOUT_LOCALES else None
 
 
+def _rest_of_trial(row: dict[str, Any]) -> int | None:
+    """The app trial's end, carried into the subscription so that subscribing early loses no trial
+    days: the card is taken now and the first charge falls when the trial would have ended."""
+    ends: datetime | None = row["trial_ends_at"]
+    if row["state"] != lifecycle.TRIALING or ends is None or ends - row["read_at"] < _SHORTEST_TRIAL:
+        return None
+    return int(ends.timestamp())
+
+
 def start(business_id: UUID, *, plan: str, interval: str, currency: str | None,
           idempotency_key: str | None) -> dict[str, Any]:
     """A Checkout Session subscribing the business to ``plan`` (``currency`` None: the business's own
@@ -54,6 +68,7 @@ def start(business_id: UUID, *, plan: str, interval: str, currency: str | None,
             customer_id = stripe.create_customer(business_id=business_id, email=profile["contact"]["email"],
                                                  name=profile["name"])
             subscriptions.link_customer(tx, business_id, customer_id)
+        trial_end = _rest_of_trial(row)
     if currency is None:
         currency = profile["currency"] if profile["currency"] in plans.CURRENCIES else "EUR"
     metered = [stripe.metered_price_for(meter, currency, plan) for meter in plans.plan(plan).overage]
@@ -63,7 +78,7 @@ def start(business_id: UUID, *, plan: str, interval: str, currency: str | None,
         success_url=f"{_billing_page()}?checkout=success", cancel_url=f"{_billing_page()}?checkout=cancelled",
         # The client's key, so its retry finds the same session; without one, each request is new.
         idempotency_key=f"checkout-{business_id}-{idempotency_key or uuid.uuid4()}",
-        locale=_locale(profile["locale"]))
+        locale=_locale(profile["locale"]), trial_end=trial_end)
     return {"url": session["url"]}
 
 

@@ -209,9 +209,12 @@ def create_customer(*, business_id: UUID, email: str | None, name: str) -> str:
 
 def create_checkout_session(*, customer_id: str, price_id: str, metered_price_ids: list[str],
                             business_id: UUID, success_url: str, cancel_url: str,
-                            idempotency_key: str, locale: str | None = None) -> dict[str, Any]:
+                            idempotency_key: str, locale: str | None = None,
+                            trial_end: int | None = None) -> dict[str, Any]:
     """A Checkout Session subscribing the customer to the base price and the metered overage prices
-    (which take no quantity); ``client_reference_id`` and the metadata name the business."""
+    (which take no quantity); ``client_reference_id`` and the metadata name the business.
+    ``trial_end`` (epoch seconds, at least 48 hours ahead): the card is taken now and nothing is
+    charged until then."""
     reference = {"business_id": str(business_id)}
     params: dict[str, Any] = {
         "mode": "subscription",
@@ -221,7 +224,7 @@ def create_checkout_session(*, customer_id: str, price_id: str, metered_price_id
         "success_url": success_url,
         "cancel_url": cancel_url,
         "metadata": reference,
-        "subscription_data": {"metadata": reference},
+        "subscription_data": {"metadata": reference, **({"trial_end": trial_end} if trial_end else {})},
     }
     if locale:
         params["locale"] = locale

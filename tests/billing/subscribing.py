@@ -29,9 +29,19 @@ def delivered(client: Any, events: list[dict[str, Any]]) -> None:
         assert body(response) == {"received": True}
 
 
+def last_day_of_trial(business_id: str) -> None:
+    """The app trial ends within the day: too soon to carry into Stripe, so a checkout now is billed at once."""
+    rows(business_id, """UPDATE subscriptions SET trial_ends_at = now() + interval '1 day'
+                          WHERE business_id = CAST(:bid AS uuid) RETURNING business_id""", bid=business_id)
+
+
 def subscribe(client: Any, owner: Session, twin: Any, payload: dict[str, Any] | None = None, *,
               trial: bool = False) -> str:
-    """Check out, pay on the twin's Checkout page, deliver Stripe's events; answer the subscription id."""
+    """Check out, pay on the twin's Checkout page, deliver Stripe's events; answer the subscription id.
+    Without ``trial`` the business subscribes on its trial's last day, so it is charged at once; with
+    it, early enough that the rest of its trial is carried into Stripe."""
+    if not trial:
+        last_day_of_trial(owner.business_id)
     response = checkout(client, owner, payload)
     assert response.status_code == 201, response.body
     sid = session_id(body(response)["url"])

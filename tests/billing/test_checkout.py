@@ -9,7 +9,8 @@ import pytest
 from chalicelib.billing import lifecycle
 from chalicelib.core import db
 from tests.api import add_member, body, new_business, signup
-from tests.billing.subscribing import PRO_MONTH, checkout, customer_of, delivered, session_id, stored, subscribe
+from tests.billing.subscribing import (PRO_MONTH, checkout, customer_of, delivered, last_day_of_trial, session_id,
+                                       stored, subscribe)
 from tests.checks import error_of, invalid_fields, rows
 
 
@@ -138,3 +139,28 @@ def test_a_business_suspended_for_nonpayment_may_check_out_again(client, stripe_
     row = stored(owner.business_id)
     assert (row["state"], row["stripe_subscription_id"], row["business_status"]) == ("active", second, "active")
     assert len(stripe_twin.customers) == 1
+
+
+def test_subscribing_during_the_trial_keeps_its_remaining_days_and_charges_nothing_yet(client, stripe_twin):
+    owner = new_business(client)
+    trial_ends = stored(owner.business_id)["trial_ends_at"]
+    response = checkout(client, owner)
+    assert response.status_code == 201, response.body
+    sid = session_id(body(response)["url"])
+    [sent] = _calls(stripe_twin, "/v1/checkout/sessions")
+    assert int(sent.params["subscription_data"]["trial_end"]) == int(trial_ends.timestamp())
+
+    delivered(client, stripe_twin.complete_checkout(sid))
+    row = stored(owner.business_id)
+    assert (row["state"], row["stripe_status"], row["plan"]) == ("trialing", "trialing", "pro")
+    assert int(row["trial_ends_at"].timestamp()) == int(trial_ends.timestamp())
+    assert [i["amount_paid"] for i in stripe_twin.invoices.values()] == [0]
+
+
+def test_a_trial_too_close_to_its_end_for_stripe_is_charged_at_once(client, stripe_twin):
+    owner = new_business(client)
+    last_day_of_trial(owner.business_id)
+    response = checkout(client, owner)
+    assert response.status_code == 201, response.body
+    [sent] = _calls(stripe_twin, "/v1/checkout/sessions")
+    assert "trial_end" not in sent.params["subscription_data"]  # Stripe refuses one under 48 hours ahead

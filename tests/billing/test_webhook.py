@@ -9,7 +9,8 @@ from chalicelib.billing import webhook
 from chalicelib.core.settings import settings
 from chalicelib.integrations.stripe_twin import sign
 from tests.api import body, new_business
-from tests.billing.subscribing import (checkout, customer_of, delivered, outbox, session_id, stored, stripe_event,
+from tests.billing.subscribing import (checkout, customer_of, delivered, last_day_of_trial, outbox, session_id, stored,
+                                       stripe_event,
                                        subscribe)
 from tests.checks import error_of
 from tests.stripe_twin import deliver, signed
@@ -22,6 +23,7 @@ def _post(client, payload: bytes, headers: dict[str, str]):
 def _paid_events(client, twin):
     """A business that checked out, and the events of its payment (not delivered yet)."""
     owner = new_business(client)
+    last_day_of_trial(owner.business_id)
     response = checkout(client, owner)
     assert response.status_code == 201, response.body
     sid = session_id(body(response)["url"])
