@@ -120,6 +120,8 @@ class Me(Answer):
     business: Business
     plan: str
     features: Features
+    # shows the platform console's link; every /admin request is checked again
+    platform_operator: bool
 
 
 class ResetRequested(Answer):

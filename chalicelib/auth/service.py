@@ -20,7 +20,7 @@ from uuid import UUID
 from chalicelib.auth import users
 from chalicelib.billing import gate, subscriptions
 from chalicelib.business import service as business
-from chalicelib.core import db, log, rate_limit, security
+from chalicelib.core import db, log, platform, rate_limit, security
 from chalicelib.core.db import Tx
 from chalicelib.core.errors import NotFound, RateLimited, Unauthorized
 from chalicelib.core.settings import settings
@@ -430,10 +430,11 @@ def me(business_id: UUID, user_id: UUID) -> dict[str, Any]:
         role = business.member_role(tx, business_id, user_id)
         profile = business.get(tx, business_id)
         ent = gate.entitlements(tx, business_id) if profile is not None else None
+        operator = platform.is_operator(tx, user_id)
     if user is None or profile is None or role is None or ent is None:
         raise NotFound("user")
     return {"user": users.as_json(user), "role": role, "business": profile,
-            "plan": profile["plan"], "features": _features_json(ent)}
+            "plan": profile["plan"], "features": _features_json(ent), "platform_operator": operator}
 
 
 # --- retention: what the daily sweep deletes, a batch at a time, oldest first ----------------------

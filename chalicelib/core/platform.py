@@ -12,6 +12,7 @@ import sys
 from uuid import UUID
 
 from chalicelib.core import db
+from chalicelib.core.db import Tx
 from chalicelib.core.errors import Forbidden
 
 ROLE = "platform_admin"
@@ -26,6 +27,11 @@ RETURNING user_id"""
 
 _REVOKE = """-- a user no longer operates the platform
 DELETE FROM platform_operators WHERE user_id = (SELECT id FROM users WHERE email = lower(:email))"""
+
+
+def is_operator(tx: Tx, user_id: UUID) -> bool:
+    """Whether the user operates the platform now (for the app to show the console; /admin checks again)."""
+    return bool(tx.value(_IS_OPERATOR, uid=user_id))
 
 
 def require_operator(user_id: UUID) -> None:

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from chalicelib.billing import gate
 from tests.api import add_member, body, call, signup
+from tests.checks import rows
 
 
 def test_me_shows_the_user_role_business_plan_and_features(client):
@@ -29,6 +30,18 @@ def test_me_shows_the_user_role_business_plan_and_features(client):
                               "campaigns": True, "intake_forms": True, "analytics": False, "custom_templates": True,
                               "reviews": gate.in_rollout("reviews", UUID(owner.business_id)), "waitlist": True,
                               "api_access": False, "data_export": True}
+    assert me["platform_operator"] is False
+
+
+def test_me_says_whether_the_user_operates_the_platform_as_it_is_now(client):
+    operator = signup(client)
+    rows(operator.business_id, "INSERT INTO platform_operators (user_id) VALUES (CAST(:uid AS uuid)) RETURNING user_id",
+         uid=operator.user_id)
+    assert body(call(client, "GET", "/auth/me", session=operator))["platform_operator"] is True
+
+    rows(operator.business_id, "DELETE FROM platform_operators WHERE user_id = CAST(:uid AS uuid) RETURNING user_id",
+         uid=operator.user_id)
+    assert body(call(client, "GET", "/auth/me", session=operator))["platform_operator"] is False  # revoked: at once
 
 
 def test_me_shows_a_members_own_role(client, mail):

@@ -1981,6 +1981,7 @@ export interface components {
             business: components["schemas"]["Business"];
             features: components["schemas"]["Features"];
             plan: string;
+            platform_operator: boolean;
             /** @enum {unknown} */
             role: "admin" | "owner" | "staff";
             user: components["schemas"]["User"];
