@@ -5,7 +5,7 @@ import { defineConfig } from "@playwright/test";
 import { E2E } from "./e2e/ports";
 
 // The API's data lives apart from `make run`'s (.local), and starts empty each run; the servers' logs
-// go to test-results/stack-{api,moto}.log.
+// go to test-results/stack-{api,moto,stripe}.log.
 export const STACK_DIR = `${process.cwd()}/test-results/stack`;
 const STACK = `LOCAL_DIR=${STACK_DIR} AWS_ENDPOINT_URL=http://127.0.0.1:${E2E.aws} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1`;
 
@@ -39,6 +39,14 @@ export default defineConfig({
       url: `http://127.0.0.1:${E2E.api}/system/version`,
       reuseExistingServer: false,
       timeout: 180_000,
+    },
+    {
+      // Stripe's offline twin on the local stage's STRIPE_API_BASE port: its Checkout and portal
+      // pages post signed webhooks to this stack's API.
+      command: `cd .. && STRIPE_TWIN_WEBHOOK_URL=http://127.0.0.1:${E2E.api}/billing/webhook .venv/bin/python -m chalicelib.integrations.stripe_twin_server >>${STACK_DIR}-stripe.log 2>&1`,
+      port: E2E.stripe,
+      reuseExistingServer: false,
+      timeout: 60_000,
     },
     {
       command: `npx vite preview --host 127.0.0.1 --port ${E2E.web} --strictPort`,

@@ -51,7 +51,13 @@ const routes = (
       <Route path="/customers/:customerId" element={screen(() => import("./routes/app/customer"))} />
       <Route path="/settings" element={screen(() => import("./routes/app/settings"))} />
       <Route path="/settings/notifications" element={screen(() => import("./routes/app/notifications"))} />
+      <Route path="/settings/plans" element={screen(() => import("./routes/app/plans"))} />
+      <Route path="/settings/billing" element={screen(() => import("./routes/app/billing"))} />
       <Route path="/team" element={screen(() => import("./routes/app/team"))} />
+      <Route path="/admin" element={screen(() => import("./routes/app/admin-tenants"))} />
+      <Route path="/admin/tenants/:businessId" element={screen(() => import("./routes/app/admin-tenant"))} />
+      <Route path="/admin/metrics" element={screen(() => import("./routes/app/admin-metrics"))} />
+      <Route path="/admin/dead-letters" element={screen(() => import("./routes/app/admin-dead-letters"))} />
       <Route path="*" element={screen(() => import("./routes/app/not-found"))} />
     </Route>
   </Routes>

@@ -66,7 +66,14 @@ export function me(overrides: Partial<Schemas["Me"]> = {}): Schemas["Me"] {
       intake_forms: true,
       analytics: true,
       custom_templates: true,
+      reviews: true,
+      waitlist: true,
+      data_export: true,
+      api_access: false,
+      max_bookings_per_month: 2000,
+      max_messages_per_month: 500,
     },
+    platform_operator: false,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../lib/api-context";
 import { roleAtLeast } from "../../lib/format";
 import { useMe } from "../../lib/session";
+import { BillingBanner } from "../../features/billing/components/billing-banner";
 import { Alert } from "../ui/alert";
 import { Loading } from "../ui/spinner";
 import { useToast } from "../ui/toast";
@@ -36,7 +37,7 @@ function SignedIn() {
       </main>
     );
   }
-  const { user, business, role, plan } = me.data;
+  const { user, business, role, plan, platform_operator } = me.data;
   const admin = roleAtLeast(role, "admin");
   const initials = (user.name || user.email).split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
   const logout = async () => {
@@ -57,6 +58,8 @@ function SignedIn() {
         ] as [string, string][])
       : []),
     ["/settings", "Settings"],
+    // /auth/me says who operates the platform; every /admin request is checked again
+    ...(platform_operator ? ([["/admin", "Console"]] as [string, string][]) : []),
   ];
   return (
     <div className="app-layout">
@@ -93,6 +96,7 @@ function SignedIn() {
         </div>
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
+        <BillingBanner />
         <Suspense fallback={<Loading />}>
           <Outlet />
         </Suspense>

@@ -4,13 +4,16 @@ import { useMe } from "../../lib/session";
 
 /**
  * The settings area's pages as tabs above each of them (the top bar has one "Settings" link). Team
- * is for admins and owners, who are the only ones who can manage logins.
+ * is for admins and owners, who are the only ones who can manage logins. Billing and the plans are
+ * everyone's to read; only owners change them.
  */
 export function SettingsTabs() {
   const me = useMe();
   const tabs: [string, string][] = [
     ["/settings", "Business"],
     ["/settings/notifications", "Notifications"],
+    ["/settings/billing", "Billing"],
+    ["/settings/plans", "Plans"],
     ...(roleAtLeast(me.data?.role, "admin") ? ([["/team", "Team"]] as [string, string][]) : []),
   ];
   return (

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { Schemas } from "../../../lib/api-client";
 import { addDays, localDate, todayIn, zonedTimeToInstant } from "../../../lib/zoned";
+import { planLimit } from "../../../testing/billing-fixtures";
 import { fakeApi, invalid, type FakeApi } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import { appointment, baseHandlers, customer, IDS, me, slot, staff } from "../test-fixtures";
@@ -85,6 +86,22 @@ describe("NewAppointment", () => {
     await waitFor(() => expect(fake.callsTo("POST /appointments")).toHaveLength(1));
     expect(fake.callsTo("POST /appointments")[0]?.body).toMatchObject({ start_at: at(660), staff_id: IDS.sam, location_id: IDS.soho });
     expect(fake.callsTo("GET /availability").at(-1)?.query.has("staff_id")).toBe(false);
+  });
+
+  it("past the month's allowance, says so with the plan that lifts it; a closed business points to billing", async () => {
+    const start = at(600);
+    const fake = setUp({ "POST /appointments": planLimit("bookings_per_month", 300, 300) });
+    show(fake, `?staff_id=${IDS.dana}&start=${encodeURIComponent(start)}&service_id=${IDS.service}`);
+    expect(await screen.findByText(/Chosen time:/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Pick Oscar" }));
+    await userEvent.click(screen.getByRole("button", { name: "Book appointment" }));
+    expect(await screen.findByText(/The Basic plan includes 300 bookings a month, and 300 are used this month\./)).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Compare plans" })).toHaveAttribute("href", "/settings/plans");
+
+    fake.on("POST /appointments", { status: 403, body: { error: { code: "bookings_closed", message: "New bookings are closed.", details: { status: "suspended" } } } });
+    await userEvent.click(screen.getByRole("button", { name: "Book appointment" }));
+    expect(await screen.findByText(/Your business is suspended, so it takes no new bookings\./)).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Go to billing" })).toHaveAttribute("href", "/settings/billing");
   });
 
   it("asks for a time and a customer before sending anything, and clears each once given", async () => {

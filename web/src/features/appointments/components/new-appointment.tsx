@@ -18,6 +18,8 @@ import { applyApiError } from "../../../lib/forms";
 import { addDays, formatDateTime, localDate, todayIn } from "../../../lib/zoned";
 import { useCustomer } from "../../customers/api/customers";
 import { CustomerPicker } from "../../customers/components/customer-picker";
+import { PlanRefusal } from "../../billing/components/plan-refusal";
+import { planProblem } from "../../billing/lib/words";
 import { useCreateAppointment, useCreateSeries, type Series, type Slot } from "../api/appointments";
 import { dashboardLocale } from "../../../lib/format";
 import { useNames, type Names } from "../lib/context";
@@ -105,6 +107,7 @@ function NewAppointmentForm({ names }: { names: Names }) {
     }
   }, [given.data, setValue]);
   const [message, setMessage] = useState<string | null>(null);
+  const [planError, setPlanError] = useState<unknown>(null);
   const [report, setReport] = useState<Series | null>(null);
   // The free time picked: with "anyone" or "any location", the person and place it was offered with.
   const [picked, setPicked] = useState<Slot | null>(null);
@@ -130,6 +133,7 @@ function NewAppointmentForm({ names }: { names: Names }) {
 
   const submit = handleSubmit(async (values) => {
     setMessage(null);
+    setPlanError(null);
     const offered = picked?.start_at === values.start_at ? picked : null;
     const common = {
       service_id: values.service_id,
@@ -159,6 +163,11 @@ function NewAppointmentForm({ names }: { names: Names }) {
       if (error instanceof ApiError && (error.code === "slot_taken" || error.code === "slot_unavailable")) {
         setValue("start_at", "");
       }
+      // Past the month's allowance, or the business suspended or expired: why, and where to fix it.
+      if (planProblem(error)) {
+        setPlanError(error);
+        return;
+      }
       setMessage(
         error instanceof ApiError && error.status === 422
           ? applyApiError(error, setError, FIELDS, (f) => (f === "count" && values.ends === "until" ? "until" : f))
@@ -174,6 +183,7 @@ function NewAppointmentForm({ names }: { names: Names }) {
       <PageHeader title="New appointment" />
       <form className="appt-new card" aria-label="New appointment" onSubmit={(e) => void submit(e)} noValidate>
         {message && <Alert tone="error">{message}</Alert>}
+        {planError !== null && <PlanRefusal error={planError} />}
         <Field label="Service" error={errors.service_id?.message}>
           <select {...register("service_id", { required: "Choose a service." })}>
             <option value="">Choose a service…</option>

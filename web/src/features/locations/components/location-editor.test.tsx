@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Schemas } from "../../../lib/api-client";
+import { planLimit } from "../../../testing/billing-fixtures";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import * as fx from "../../../testing/fixtures";
@@ -116,6 +117,17 @@ test("a new location takes the business's time zone and opens Monday to Friday b
     opening_hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opens: "09:00", closes: "17:00" })),
   });
   expect(await screen.findByText("“Camden” was added.")).toBeInTheDocument();
+});
+
+test("a location past the plan's limit is explained, with the plans to compare", async () => {
+  const fake = setup();
+  fake.on("POST /locations", planLimit("locations", 1, 1));
+  newLocation(fake);
+  await userEvent.type(await screen.findByLabelText("Name"), "Camden");
+  await userEvent.click(screen.getByRole("button", { name: "Add location" }));
+  expect(await screen.findByText("The Basic plan includes 1 location, and you have 1. Upgrade to Pro for more.")).toBeInTheDocument();
+  expect(screen.getByRole("link", { name: "Compare plans" })).toHaveAttribute("href", "/settings/plans");
+  expect(screen.queryByTestId("location")).not.toBeInTheDocument();
 });
 
 test("“no set hours” sends null opening hours", async () => {

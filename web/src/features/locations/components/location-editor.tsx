@@ -21,6 +21,8 @@ import { dashboardLocale, roleAtLeast } from "../../../lib/format";
 import { applyApiError } from "../../../lib/forms";
 import { timeZoneOptions } from "../../../lib/options";
 import { useMe } from "../../../lib/session";
+import { PlanRefusal } from "../../billing/components/plan-refusal";
+import { planProblem } from "../../billing/lib/words";
 import { locationKey, useLocationDetail, useLocationWrites, type Location } from "../api/locations";
 import { weekdayNames } from "./hours";
 import {
@@ -87,6 +89,7 @@ function LocationForm({
   const locale = dashboardLocale();
   const [base, setBase] = useState(location);
   const [formError, setFormError] = useState<string | null>(null);
+  const [planError, setPlanError] = useState<unknown>(null);
   const [stale, setStale] = useState(false);
   const [reloading, setReloading] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -103,6 +106,7 @@ function LocationForm({
 
   const onSubmit = async (values: LocationValues) => {
     setFormError(null);
+    setPlanError(null);
     setStale(false);
     const { body, places } = locationBody(values);
     try {
@@ -121,6 +125,7 @@ function LocationForm({
       toast("Changes saved.");
     } catch (error) {
       if (error instanceof ApiError && error.code === "stale_version") setStale(true);
+      else if (planProblem(error)) setPlanError(error);
       else setFormError(applyApiError(error, setError, locationFieldNames(values), (f) => locationFieldOf(f, places)));
     }
   };
@@ -259,6 +264,11 @@ function LocationForm({
         {formError && (
           <div className="location-form-alert">
             <Alert tone="error">{formError}</Alert>
+          </div>
+        )}
+        {planError !== null && (
+          <div className="location-form-alert">
+            <PlanRefusal error={planError} />
           </div>
         )}
         {!readOnly && (

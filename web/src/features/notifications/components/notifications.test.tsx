@@ -190,17 +190,22 @@ describe("settings", () => {
     const { user } = page({}, "owner", { whatsapp: false });
     expect(await screen.findByLabelText("Send WhatsApp messages")).toBeDisabled();
     expect(screen.getByText("Not in your plan")).toBeInTheDocument();
+    expect(screen.getAllByRole("link", { name: "Compare plans" })[0]).toHaveAttribute("href", "/settings/plans");
     await user.type(screen.getByLabelText(/Phone number ID/), "104857362910384");
     expect(screen.getByLabelText(/Phone number ID/)).toHaveValue("104857362910384");
   });
 
   test("a plan refusal is shown as such", async () => {
     const { user } = page({
-      "PUT /notifications/settings": { status: 403, body: { error: { code: "plan_required", message: "Your plan does not include this feature.", details: { feature: "whatsapp" } } } },
+      "PUT /notifications/settings": {
+        status: 403,
+        body: { error: { code: "plan_required", message: "Your plan does not include this feature.", details: { feature: "whatsapp", current: false, plan: "basic", upgrade_to: "pro" } } },
+      },
     });
     await user.click(await screen.findByLabelText("Send WhatsApp messages"));
     await user.click(screen.getByRole("button", { name: "Save changes" }));
-    expect(await screen.findAllByText("Your plan does not include WhatsApp messages. Upgrade your plan to use them.")).toHaveLength(2);
+    expect(await screen.findAllByText("WhatsApp messages are not included in the Basic plan. Upgrade to Pro to use them.")).toHaveLength(2);
+    expect(screen.getByRole("link", { name: "Compare plans" })).toHaveAttribute("href", "/settings/plans");
   });
 
   test("staff see the settings but cannot change them, and no Team tab", async () => {

@@ -1,8 +1,10 @@
 // How the notification forms show a refusal: its field reasons on the fields, the rest in an alert
 // that offers to reload when the record changed or went away meanwhile.
 import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
+import { Link } from "react-router";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
+import { PLANS_PATH } from "../../billing/lib/words";
 import type { Problem } from "../utils/notifications";
 
 /** A refusal with the reasons that fit none of the form's fields. */
@@ -32,6 +34,10 @@ export function ProblemAlert({ problem, onReload }: { problem: ShownProblem; onR
           <Button size="sm" onClick={onReload}>
             Reload
           </Button>
+        ) : problem.kind === "plan" ? (
+          <Link className="btn btn-sm btn-primary" to={PLANS_PATH}>
+            Compare plans
+          </Link>
         ) : undefined
       }
     >

@@ -1,11 +1,13 @@
 import { useState } from "react";
 import { Controller, useForm } from "react-hook-form";
+import { Link } from "react-router";
 import { Alert } from "../../../components/ui/alert";
 import { CheckField } from "../../../components/ui/check-field";
 import { Field } from "../../../components/ui/field";
 import { SaveBar } from "../../../components/ui/save-bar";
 import { useToast } from "../../../components/ui/toast";
 import type { Schemas } from "../../../lib/api-client";
+import { PLANS_PATH } from "../../billing/lib/words";
 import { useUpdateNotificationSettings } from "../api/notifications";
 import { explainError, formatRule, sameOffsets, sortOffsets } from "../utils/notifications";
 import { placeProblem, ProblemAlert, type ShownProblem } from "./problem-alert";
@@ -118,7 +120,9 @@ export function SettingsForm({ settings, businessName, readOnly, whatsappAllowed
                 {!whatsappAllowed && <span className="badge badge-warning">Not in your plan</span>}
               </h3>
               {!whatsappAllowed && (
-                <Alert tone="warning">Your plan does not include WhatsApp messages. Upgrade your plan to send them; you can enter the account details now.</Alert>
+                <Alert tone="warning" actions={<Link className="btn btn-sm" to={PLANS_PATH}>Compare plans</Link>}>
+                  Your plan does not include WhatsApp messages. Upgrade your plan to send them; you can enter the account details now.
+                </Alert>
               )}
               <CheckField
                 label="Send WhatsApp messages"

@@ -1,10 +1,12 @@
 import { useState } from "react";
+import { Link } from "react-router";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Dialog } from "../../../components/ui/dialog";
 import { Loading } from "../../../components/ui/spinner";
 import { useToast } from "../../../components/ui/toast";
 import type { Schemas } from "../../../lib/api-client";
+import { PLANS_PATH } from "../../billing/lib/words";
 import { useNotificationTemplates } from "../api/notifications";
 import { audienceLabel, channelLabel, CHANNELS, messageDescription, messageLabel, templateRows } from "../utils/notifications";
 import { TemplateEditor, type Sample } from "./template-editor";
@@ -58,7 +60,9 @@ export function TemplatesSection({ canEdit, planAllows, sample }: { canEdit: boo
           {planAllows ? "The wording of each message on each channel: your own, or the default." : "The wording of each message on each channel."}
         </p>
         {!planAllows && (
-          <Alert tone="warning">Your plan does not include custom message templates. You can read the default wording; upgrade your plan to write your own.</Alert>
+          <Alert tone="warning" actions={<Link className="btn btn-sm" to={PLANS_PATH}>Compare plans</Link>}>
+            Your plan does not include custom message templates. You can read the default wording; upgrade your plan to write your own.
+          </Alert>
         )}
       </div>
       {templates.isPending ? (

@@ -3,6 +3,7 @@
 // (chalicelib/notifications): it stays the judge.
 import { ApiError, type Schemas } from "../../../lib/api-client";
 import { humanizeReason } from "../../../lib/forms";
+import { planProblem } from "../../billing/lib/words";
 
 export const MIN_OFFSET_MIN = 15;
 export const MAX_OFFSET_MIN = 14 * 24 * 60;
@@ -188,15 +189,6 @@ export function formatRule(name: keyof typeof FORMATS) {
 
 // --- the API's answers ------------------------------------------------------------------------------
 
-const FEATURE_NAMES: Record<string, string> = { whatsapp: "WhatsApp messages", custom_templates: "custom message templates" };
-
-export function planMessage(feature: unknown): string {
-  const known = typeof feature === "string" ? FEATURE_NAMES[feature] : undefined;
-  return known
-    ? `Your plan does not include ${known}. Upgrade your plan to use them.`
-    : "Your plan does not include this feature. Upgrade your plan to use it.";
-}
-
 /** A 422's field path as the form names it: "reminder_offsets_min.0" → "reminder_offsets_min". */
 export function formField(path: string): string {
   const parts = path.split(".");
@@ -236,9 +228,11 @@ export interface Problem {
 /** How this page shows an API refusal: a plan limit, a stale version (reload), field reasons, or words. */
 export function explainError(error: unknown, what = "These settings"): Problem {
   if (!(error instanceof ApiError)) return { kind: "other", message: "Something went wrong. Please try again.", tone: "error", fields: {} };
-  if (error.code === "plan_required") {
+  // The plan's refusals are worded by billing, the same on every screen.
+  const plan = planProblem(error);
+  if (plan) {
     const feature = typeof error.details.feature === "string" ? error.details.feature : undefined;
-    return { kind: "plan", message: planMessage(feature), tone: "warning", fields: {}, ...(feature ? { feature } : {}) };
+    return { kind: "plan", message: plan.message, tone: "warning", fields: {}, ...(feature ? { feature } : {}) };
   }
   if (error.code === "stale_version") {
     return {

@@ -13,6 +13,8 @@ import { ApiError, type Schemas } from "../../../lib/api-client";
 import { applyApiError } from "../../../lib/forms";
 import { timeZoneOptions } from "../../../lib/options";
 import { useMe } from "../../../lib/session";
+import { PlanRefusal } from "../../billing/components/plan-refusal";
+import { planProblem } from "../../billing/lib/words";
 import { useLocations } from "../../locations/api/locations";
 import { useTeam } from "../../team/api/team";
 import type { StaffMember } from "../api/staff";
@@ -54,7 +56,7 @@ export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember;
   const create = useCreateStaff();
   const update = useUpdateStaff(member?.id ?? "");
   const toast = useToast();
-  const [formError, setFormError] = useState<{ text: string; stale: boolean } | null>(null);
+  const [formError, setFormError] = useState<{ text: string; stale: boolean; error: unknown } | null>(null);
   const { register, handleSubmit, setError, control, reset, getValues, setValue, formState: { errors, isSubmitting } } = useForm<Values>({
     mode: "onSubmit",
     reValidateMode: "onChange",
@@ -93,7 +95,7 @@ export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember;
         return;
       }
       const text = applyApiError(error, setError, FIELDS, (f) => f.replace(/^location_ids\.\d+$/, "location_ids"));
-      setFormError({ text, stale: error instanceof ApiError && error.code === "stale_version" });
+      setFormError({ text, stale: error instanceof ApiError && error.code === "stale_version", error });
     }
   });
 
@@ -102,7 +104,9 @@ export function StaffForm({ member, onSaved, onCancel }: { member?: StaffMember;
 
   return (
     <form onSubmit={submit} noValidate aria-label={member ? "Staff profile" : "New staff member"}>
-      {formError && (
+      {formError && planProblem(formError.error) ? (
+        <PlanRefusal error={formError.error} />
+      ) : formError && (
         <Alert
           tone="error"
           actions={formError.stale ? <Button size="sm" onClick={() => window.location.reload()}>Reload</Button> : undefined}

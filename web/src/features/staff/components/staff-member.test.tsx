@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, vi } from "vitest";
 import type { Schemas } from "../../../lib/api-client";
+import { planLimit } from "../../../testing/billing-fixtures";
 import { fakeApi, invalid } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import * as fx from "../../../testing/fixtures";
@@ -136,6 +137,17 @@ describe("profile", () => {
     await user.click(form.getByRole("button", { name: "Add staff member" }));
     await waitFor(() => expect(router.state.location.pathname).toBe(`/staff/${fx.IDS.amara}`));
     expect(fake.callsTo("POST /staff")[0]?.body).toMatchObject({ name: "Amara Okafor", location_ids: [], user_id: null });
+  });
+
+  test("the plan's staff limit is explained with the plan that lifts it", async () => {
+    const fake = setup({ "POST /staff": planLimit("staff", 2, 2) });
+    const user = userEvent.setup();
+    renderScreen(<StaffMemberScreen />, fake, { path: "/staff/new", route: "/staff/:staffId" });
+    const form = within(await screen.findByRole("form", { name: "New staff member" }));
+    await user.type(await form.findByLabelText("Name"), "Amara Okafor");
+    await user.click(form.getByRole("button", { name: "Add staff member" }));
+    expect(await form.findByText("The Basic plan includes 2 staff members, and you have 2. Upgrade to Pro for more.")).toBeInTheDocument();
+    expect(form.getByRole("link", { name: "Compare plans" })).toHaveAttribute("href", "/settings/plans");
   });
 
   test("a staff-role user is told who edits profiles, and the API's 403 is shown as it is", async () => {

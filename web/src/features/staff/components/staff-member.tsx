@@ -10,6 +10,8 @@ import { Loading } from "../../../components/ui/spinner";
 import { useToast } from "../../../components/ui/toast";
 import { roleAtLeast } from "../../../lib/format";
 import { useMe } from "../../../lib/session";
+import { PlanRefusal } from "../../billing/components/plan-refusal";
+import { planProblem } from "../../billing/lib/words";
 import { useLocations } from "../../locations/api/locations";
 import type { StaffMember } from "../api/staff";
 import { useDeactivateStaff, useSchedule, useStaffMember, useUpdateStaff } from "../api/staff-member";
@@ -58,6 +60,7 @@ function MemberPage({ member }: { member: StaffMember }) {
   const reactivate = useUpdateStaff(member.id);
   const [confirming, setConfirming] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [planError, setPlanError] = useState<unknown>(null);
   const admin = roleAtLeast(me.data?.role, "admin");
   const timeZone = member.time_zone ?? me.data?.business.time_zone ?? "UTC";
 
@@ -75,7 +78,11 @@ function MemberPage({ member }: { member: StaffMember }) {
   const doReactivate = () =>
     reactivate.mutate(
       { active: true, version: member.version },
-      { onSuccess: () => toast(`${member.name} is active again.`), onError: (error) => setActionError(error.message) },
+      {
+        onSuccess: () => toast(`${member.name} is active again.`),
+        // Re-activating counts against the plan's staff limit like adding someone.
+        onError: (error) => (planProblem(error) ? setPlanError(error) : setActionError(error.message)),
+      },
     );
 
   return (
@@ -100,6 +107,7 @@ function MemberPage({ member }: { member: StaffMember }) {
         }
       />
       {actionError && <Alert tone="error">{actionError}</Alert>}
+      {planError !== null && <PlanRefusal error={planError} />}
       {!admin && (
         <Alert tone="info">Only owners and admins change profiles. You can change your own working hours and time off.</Alert>
       )}

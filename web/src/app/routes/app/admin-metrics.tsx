@@ -1,0 +1,5 @@
+import { MetricsScreen } from "../../../features/admin/components/metrics-screen";
+
+export default function Route() {
+  return <MetricsScreen />;
+}
