@@ -78,6 +78,8 @@ bench: $(STAMP) web-build
 	$(PY) bench/scale.py
 	$(PY) bench/reminders.py
 	$(PY) bench/retention.py
+	$(PY) bench/billing_webhook.py
+	$(PY) bench/admin_metrics.py
 	$(PY) bench/web_bundle.py
 	@echo "Time to first slots needs 'make run' in another terminal: node bench/web_first_slots.mjs"
 

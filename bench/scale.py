@@ -53,6 +53,7 @@ from chalicelib.availability import reads  # noqa: E402
 from chalicelib.availability import service as availability  # noqa: E402
 from chalicelib.core import db  # noqa: E402
 from chalicelib.core.migrations import MigrationError  # noqa: E402
+from chalicelib.notifications import reminders  # noqa: E402
 
 SMALL = "booking_bench"
 BIG = "booking_scale"
@@ -186,8 +187,8 @@ def explain_read(scenario: availability_bench.Scenario, staff_id: str | None) ->
 
 
 def explain_insert(scenario: booking_bench.Scenario) -> list[str]:
-    """The staff booking's insert at a free start, with the values ``appointments.service._insert``
-    passes, after the same ``decide`` in the same transaction; rolled back."""
+    """The staff booking's insert at a free start (its usage counter and plan cap included), with the
+    values ``appointments.service._insert`` passes, after the same ``decide`` in the same transaction; rolled back."""
     staff_id, start_at = next(scenario.free)
     business = scenario.business
     bid, user_id, appointment_id = UUID(business.business_id), UUID(business.user_id), uuid.uuid4()
@@ -203,7 +204,12 @@ def explain_insert(scenario: booking_bench.Scenario) -> list[str]:
                       series_id=None, occupied_from=choice.occupied_from, occupied_until=choice.occupied_until,
                       session_key=str(appointment_id), currency=choice.currency, source="staff",
                       created_by=user_id, actor_type="user", actor_id=user_id,
-                      after=appointments.as_json(values), **values)
+                      after=appointments.as_json(values), online=False,
+                      max_pending=appointments.MAX_PENDING_ONLINE, cap=appointments._cap(choice.entitlements),
+                      budget=appointments.ONLINE_BOOKINGS_PER_HOUR,
+                      budget_window_s=appointments.ONLINE_BUDGET_WINDOW_S, outbox_topic="appointment.created",
+                      outbox_payload="{}", link_hash=None, default_offsets=list(reminders.DEFAULT_OFFSETS_MIN),
+                      **values)
         lines = [r["QUERY PLAN"] for r in rows]
         raise _RolledBack
     return lines
