@@ -1,5 +1,6 @@
-"""The Chalice application: one Blueprint per module, the http middleware, CORS preflight routes,
-and the event handlers (the notification worker and the schedules). No logic and no SQL here."""
+"""The Chalice application: one Blueprint per module, the http middleware, CORS preflight routes, the
+readers of events, and the event handlers (the outbox's queue consumer and the schedules). No logic
+and no SQL here."""
 from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, SQSEvent
 
@@ -15,8 +16,11 @@ from chalicelib.business.routes import bp as business_routes
 from chalicelib.core import http, log, security
 from chalicelib.core.settings import settings
 from chalicelib.customers.routes import bp as customer_routes
+from chalicelib.events import jobs as event_jobs
+from chalicelib.events import readers
 from chalicelib.locations.routes import bp as location_routes
 from chalicelib.notifications import jobs
+from chalicelib.notifications import reader as notification_reader
 from chalicelib.notifications.log_routes import bp as notification_log_routes
 from chalicelib.notifications.routes import bp as notification_routes
 from chalicelib.services.routes import bp as service_routes
@@ -32,6 +36,8 @@ for blueprint in (auth_routes, business_routes, location_routes, service_routes,
                   customer_routes, appointment_routes, booking_routes, notification_routes, notification_log_routes,
                   billing_routes, subscription_routes, admin_routes, tenant_routes, system_routes):
     app.register_blueprint(blueprint)
+# Who reads the outbox's events; each keeps its own delivery state (chalicelib/events/readers.py).
+readers.subscribe(notification_reader.READER)
 
 
 def preflight(**_path: str) -> Response:
@@ -48,12 +54,12 @@ for _path in list(app.routes):
 @app.on_sqs_message(queue=settings().notifications_queue or "booking-local-notifications.fifo", batch_size=1)
 def notification_worker(event: SQSEvent) -> None:
     for record in event:
-        jobs.deliver(record.body)
+        event_jobs.deliver(record.body)
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def outbox_sweep(event: CloudWatchEvent) -> None:
-    jobs.sweep_outbox()
+    event_jobs.sweep()
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))

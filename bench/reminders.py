@@ -21,10 +21,11 @@
 2. The worker, on a fresh ``booking_bench_notify`` with SES v2 mocked in-process by moto
    (``EMAIL_BACKEND=ses``, the sender identity verified): a business of 10 staff with a month of
    bookings, and an ``appointment.confirmed`` outbox row for each of ``MESSAGES`` upcoming confirmed
-   appointments. ``worker.process`` is timed per row: the appointment's facts, the templates, a
-   manage link, the .ics invite, the delivery claimed, the raw MIME sent through moto, the outcome
-   recorded. Printed: messages per second, median and p95 per message; checked: exactly that many
-   messages reached moto's SES backend and as many delivery rows are 'sent'.
+   appointments. ``outbox.process`` (the notification worker being its only reader) is timed per row: the
+   appointment's facts, the templates, a manage link, the .ics invite, the delivery claimed, the raw
+   MIME sent through moto, the outcome recorded. Printed: messages per second, median and p95 per
+   message; checked: exactly that many messages reached moto's SES backend and as many delivery rows
+   are 'sent'.
 
 Run from the project root: ``.venv/bin/python bench/reminders.py [--due N] [--messages N]``. The
 first run on an existing ``booking_scale`` also arms its reminders (about 45 s on 2 CPUs; a run
@@ -51,8 +52,9 @@ import scale
 
 from chalicelib.core import db  # noqa: E402
 from chalicelib.core.settings import settings  # noqa: E402
+from chalicelib.events import outbox, readers  # noqa: E402
 from chalicelib.integrations import aws  # noqa: E402
-from chalicelib.notifications import outbox, reminders, worker  # noqa: E402
+from chalicelib.notifications import reader, reminders  # noqa: E402
 
 NOTIFY_DATABASE = "booking_bench_notify"
 DUE = 300
@@ -331,15 +333,16 @@ def worker_part(*, messages: int) -> list[tuple[str, bool]]:
         print(f"business: {NOTIFY_STAFF} staff, {booked:,} bookings from {first} to "
               f"{first + timedelta(days=NOTIFY_DAYS - 1)}; an appointment.confirmed outbox row for each of "
               f"{WARM_UP + messages} upcoming confirmed appointments ({WARM_UP} of them for warm-up)")
+        readers.subscribe(reader.READER)  # as app.py does
         for outbox_id in ids[:WARM_UP]:
-            worker.process(outbox_id, bid)
+            outbox.process(outbox_id, bid)
         timed_ids = ids[WARM_UP:]
         before = len(ses_sent())
         times: list[float] = []
         started = time.perf_counter()
         for outbox_id in timed_ids:
             began = time.perf_counter()
-            worker.process(outbox_id, bid)
+            outbox.process(outbox_id, bid)
             times.append((time.perf_counter() - began) * 1000)
         total_s = time.perf_counter() - started
         arrived = ses_sent()[before:]
@@ -349,7 +352,7 @@ def worker_part(*, messages: int) -> list[tuple[str, bool]]:
         mocked.stop()
         aws.reset()
     invites = sum("text/calendar" in str(getattr(m, "raw_data", "")) for m in arrived)
-    print("worker.process per row: the appointment's facts, templates rendered, a manage link, the .ics invite, "
+    print("outbox.process per row: the appointment's facts, templates rendered, a manage link, the .ics invite, "
           "the delivery claimed, raw MIME through SES v2 (moto), the outcome recorded")
     print(f"  {messages} messages in {total_s:.2f} s: {messages / total_s:7.1f} messages/s")
     print(f"  per message        median {fixtures.median(times):7.2f} ms   p95 {fixtures.p95(times):7.2f} ms   "

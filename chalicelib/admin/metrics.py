@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib.admin.tenants import platform_tx
 from chalicelib.billing import plans
-from chalicelib.notifications import dead_letters
+from chalicelib.events import dead_letters
 
 STATUSES = ("active", "suspended", "expired")
 STATES = ("trialing", "active", "past_due", "suspended", "expired", "cancelled")

@@ -12,7 +12,7 @@ from chalicelib.core.endpoint import endpoint
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.security import Caller
 from chalicelib.core.validate import Struct
-from chalicelib.notifications import dead_letters
+from chalicelib.events import dead_letters, jobs
 
 bp = Blueprint(__name__)
 
@@ -54,4 +54,4 @@ def list_dead_letters(caller: Caller, query: PageQuery) -> Any:
           response=Redriven,
           summary="Send dead letters again (all waiting, or those named); deliveries already made are not repeated")
 def redrive_dead_letters(caller: Caller, body: Redrive) -> Any:
-    return dead_letters.redrive(body.outbox_ids)
+    return jobs.redrive(body.outbox_ids)

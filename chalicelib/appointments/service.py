@@ -35,8 +35,9 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, RateLimited, S
 from chalicelib.core.pagination import decode_cursor, page
 from chalicelib.core.security import Caller
 from chalicelib.customers import service as customers
+from chalicelib.events import outbox
 from chalicelib.locations import service as locations
-from chalicelib.notifications import outbox, reminders
+from chalicelib.notifications import reminders
 from chalicelib.staff import service as staff
 
 T = TypeVar("T")

@@ -24,7 +24,7 @@ from chalicelib.core import db, log, platform, rate_limit, security
 from chalicelib.core.db import Tx
 from chalicelib.core.errors import NotFound, RateLimited, Unauthorized
 from chalicelib.core.settings import settings
-from chalicelib.notifications import outbox
+from chalicelib.events import outbox
 
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_WINDOW = timedelta(minutes=15)

@@ -30,7 +30,7 @@ from uuid import UUID
 from chalicelib.billing import lifecycle, meter_reports, webhook
 from chalicelib.core import db, log
 from chalicelib.core.settings import settings
-from chalicelib.notifications import outbox
+from chalicelib.events import outbox
 
 # The trial-ending e-mail goes this long before the trial ends.
 TRIAL_WARNING = timedelta(days=3)

@@ -26,7 +26,7 @@ from chalicelib.billing import subscriptions
 from chalicelib.business import service as business
 from chalicelib.core.db import Tx
 from chalicelib.core.errors import Conflict
-from chalicelib.notifications import outbox
+from chalicelib.events import outbox
 
 TRIALING, ACTIVE, PAST_DUE, SUSPENDED, HELD, EXPIRED, CANCELLED = (
     "trialing", "active", "past_due", "suspended", "held", "expired", "cancelled")

@@ -22,8 +22,8 @@ from uuid import UUID
 from chalicelib.billing import invoices, lifecycle, subscriptions
 from chalicelib.core import db, log
 from chalicelib.core.db import Tx
+from chalicelib.events import outbox
 from chalicelib.integrations import stripe
-from chalicelib.notifications import outbox
 
 _LOOK_UP = """-- before the tenant is known: whether the event was applied already, and whose Stripe customer it names
 SELECT EXISTS (SELECT FROM stripe_events WHERE id = :event_id) AS seen,

@@ -22,8 +22,8 @@ from chalicelib.core.pagination import decode_cursor, page
 from chalicelib.core.security import Caller
 from chalicelib.core.settings import settings
 from chalicelib.core.validate import RESERVED_SLUGS
+from chalicelib.events import outbox
 from chalicelib.integrations import storage
-from chalicelib.notifications import outbox
 
 TRIAL_DAYS = 14
 INVITATION_TTL = timedelta(days=7)

@@ -26,7 +26,8 @@ from chalicelib.core import db, idempotency, rate_limit, security
 from chalicelib.core.db import ConstraintViolated, Tx
 from chalicelib.core.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from chalicelib.core.pagination import decode_cursor, page
-from chalicelib.notifications import deliveries, outbox
+from chalicelib.events import outbox
+from chalicelib.notifications import deliveries
 
 # What a phone number may look like: an optional +, then 6 to 20 digits among spaces, dots, dashes,
 # slashes and brackets. Shared by the routes' declarations and the import.

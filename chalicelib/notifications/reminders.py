@@ -17,7 +17,7 @@ from uuid import UUID
 
 from chalicelib.core import db, log
 from chalicelib.core.db import Tx
-from chalicelib.notifications import outbox
+from chalicelib.events import outbox
 
 DEFAULT_OFFSETS_MIN = (1440, 120)
 # Rows claimed per transaction, and how long one sweep keeps claiming before leaving the rest to the

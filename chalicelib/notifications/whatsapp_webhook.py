@@ -7,8 +7,9 @@ import json
 
 from chalicelib.core import db, log
 from chalicelib.core.errors import Forbidden, Unauthorized
+from chalicelib.events import outbox
 from chalicelib.integrations import whatsapp
-from chalicelib.notifications import deliveries, outbox
+from chalicelib.notifications import deliveries
 
 
 class BadSignature(Unauthorized):

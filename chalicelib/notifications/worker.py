@@ -1,27 +1,27 @@
-"""The notification worker: one outbox row in, its messages out, each delivered at most once.
+"""The notification worker: one event in (notifications as a reader of ``chalicelib.events``: see
+``reader``), its messages out, each delivered at most once.
 
-In the row's tenant, the worker takes the row and writes its messages (what they say is read now,
-so a message describes the appointment as it is; writing them again gives the same text and
-links, which are derived from the row). Then, one message at a time, it claims the message's
-delivery row (outbox id + channel + recipient) in a committed transaction, sends, and records the
-outcome: a message the queue delivers again finds its delivery settled and sends nothing, and a
+In the event's tenant, the worker writes its messages (what they say is read now, so a message
+describes the appointment as it is; writing them again gives the same text and links, which are
+derived from the event). Then, one message at a time, it claims the message's delivery row (outbox
+id + channel + recipient) in a committed transaction, sends, and records the outcome: a message the queue delivers again finds its delivery settled and sends nothing, and a
 worker dying after one send leaves the others unclaimed for the redelivery. A failure that may
-pass (a provider outage) leaves its delivery ``retrying`` and raises, so the queue delivers the row
-again; after the queue's retries the row is a dead letter. A failure after the provider may have
+pass (a provider outage) leaves its delivery ``retrying`` and raises, so the queue delivers the event
+again; after the queue's retries the event is a dead letter. A failure after the provider may have
 taken the message (its answer lost) is ``uncertain`` and not retried. A WhatsApp message refused
 for good is not retried either: the e-mail goes instead, and the log says so.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Any
 from uuid import UUID
 
-from chalicelib.core import db, log
+from chalicelib.core import log
 from chalicelib.core.db import Tx
+from chalicelib.events import outbox
 from chalicelib.integrations import email, whatsapp
-from chalicelib.notifications import deliveries, outbox
+from chalicelib.notifications import deliveries
 from chalicelib.notifications.message import Outgoing
 
 Composer = Callable[[Tx, dict[str, Any]], list[Outgoing]]
@@ -58,26 +58,18 @@ def _compose_fallback(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
             and (instead := out.instead(failed, original["id"])) is not None]
 
 
-def _transaction(business_id: UUID | None) -> AbstractContextManager[Tx]:
-    """The row's tenant; a message of the product's own (no business) is seen by the jobs only."""
-    return db.tenant_tx(business_id) if business_id is not None else db.jobs_tx()
-
-
-def process(outbox_id: UUID, business_id: UUID | None) -> None:
-    """Deliver what an outbox row calls for. Raises when a send failed and may work later."""
-    with _transaction(business_id) as tx:
-        row = outbox.take(tx, outbox_id)
-        if row is None:  # its business was deleted since
-            log.emit("notification.gone", outbox_id=str(outbox_id))
-            return
-        messages = _compose(tx, row)
+def handle(event: dict[str, Any]) -> None:
+    """Deliver what an event calls for. Raises when a send failed and may work later."""
+    business_id, outbox_id = event["business_id"], event["id"]
+    with outbox.transaction(business_id) as tx:
+        messages = _compose(tx, event)
     failures = [error for out in messages if (error := _claim_and_send(out, business_id, outbox_id)) is not None]
     if failures:
         raise failures[0]
 
 
 def _claim_and_send(out: Outgoing, business_id: UUID | None, outbox_id: UUID) -> Exception | None:
-    with _transaction(business_id) as tx:
+    with outbox.transaction(business_id) as tx:
         claimed = _claim(tx, out, business_id, outbox_id)
     return _deliver(*claimed, business_id, outbox_id) if claimed is not None else None
 
@@ -130,7 +122,7 @@ def _fall_back(failed_id: UUID, out: Outgoing, business_id: UUID | None, outbox_
     if instead is None:
         log.emit("notification.no_fallback", delivery_id=str(failed_id))
         return None
-    with _transaction(business_id) as tx:
+    with outbox.transaction(business_id) as tx:
         claimed = _claim(tx, instead, business_id, outbox_id)
     return _deliver(*claimed, business_id, outbox_id) if claimed is not None else None
 

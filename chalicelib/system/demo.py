@@ -517,6 +517,8 @@ def counts() -> dict[str, int]:
 
 
 def main() -> None:
+    import app  # noqa: F401 - subscribes the readers of events, as the API does, so the demo's messages go
+
     created = load()
     print("demo business", "loaded" if created else "already there")
     print(f"  log in as {OWNER_EMAIL} / {PASSWORD}")

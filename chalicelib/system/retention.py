@@ -40,7 +40,8 @@ from chalicelib.core import db, idempotency, log, rate_limit
 from chalicelib.core.db import Tx
 from chalicelib.core.settings import Settings, settings
 from chalicelib.customers import service as customers
-from chalicelib.notifications import dead_letters, deliveries, outbox, reminders
+from chalicelib.events import dead_letters, outbox
+from chalicelib.notifications import deliveries, reminders
 
 DAY_S = 24 * 3600
 # Sent usage reports: a year and a month, past the invoice they were billed on (yearly plans too) and

@@ -49,7 +49,7 @@ def queued(monkeypatch):
     from chalicelib.core.settings import settings
     from chalicelib.integrations import aws
     from chalicelib.integrations import queue as queues
-    from chalicelib.notifications import jobs
+    from chalicelib.events import jobs
 
     name = f"auth-{uuid.uuid4().hex[:12]}.fifo"
     aws.client("sqs").create_queue(QueueName=name, Attributes={"FifoQueue": "true"})

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from chalicelib.core import db
 from chalicelib.core.migrations import owner_connection
-from chalicelib.notifications import outbox
+from chalicelib.events import outbox
 from tests.api import Session, add_member, new_business
 from tests.checks import rows
 

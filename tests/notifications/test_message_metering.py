@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from chalicelib.notifications import worker
+from chalicelib.events import outbox
 from tests.api import call, new_business, unique_email
 from tests.appointments.helpers import booked, calendar, customer_address
 from tests.billing.plan_helpers import override, set_plan
@@ -56,7 +56,7 @@ def test_each_email_sent_counts_once_and_a_message_written_again_counts_nothing_
 
     booked(client, cal, cal.at(3, 10))  # the customer's confirmation and the staff member's notice
     outbox_id = rows(cal.business_id, "SELECT id FROM outbox WHERE topic = 'appointment.created'")[0]["id"]
-    worker.process(outbox_id, uuid.UUID(cal.business_id))
+    outbox.process(outbox_id, uuid.UUID(cal.business_id))
 
     assert len(mail.sent_to(customer_address(cal))) == 1 and len(mail.sent_to(staff_address)) == 1
     assert used(cal.business_id, "messages_email") == 2
@@ -104,7 +104,7 @@ def test_a_whatsapp_message_waiting_for_a_retry_counts_nothing_until_it_is_sent(
 
     graph.answer = (200, {**OK, "messages": [{"id": f"wamid.{uuid.uuid4().hex}"}]})
     outbox_id = rows(cal.business_id, "SELECT id FROM outbox WHERE topic = 'appointment.created'")[0]["id"]
-    worker.process(outbox_id, uuid.UUID(cal.business_id))
+    outbox.process(outbox_id, uuid.UUID(cal.business_id))
 
     assert _channels(cal, appointment["id"]) == [("whatsapp", "sent")]
     assert used(cal.business_id, "messages_whatsapp") == 1

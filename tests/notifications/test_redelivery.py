@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from chalicelib.notifications import deliveries, worker
+from chalicelib.events import outbox
+from chalicelib.notifications import deliveries
 from tests.api import call, new_business, unique_email
 from tests.appointments.helpers import booked, calendar, customer_address
 from tests.checks import rows
@@ -24,7 +25,7 @@ def test_an_invitation_written_again_sends_nothing_and_its_link_still_works(clie
                 session=owner).status_code == 201
     token = mail.last_token(address)
 
-    worker.process(_outbox_row(owner.business_id, "auth.invitation"), uuid.UUID(owner.business_id))
+    outbox.process(_outbox_row(owner.business_id, "auth.invitation"), uuid.UUID(owner.business_id))
 
     assert len(mail.sent_to(address)) == 1
     answer = call(client, "POST", "/auth/invitations/accept",
@@ -37,12 +38,12 @@ def test_a_booking_confirmation_written_again_keeps_its_manage_link(client, mail
     booked(client, cal, cal.at(3, 10))
     token = mail.last_token(customer_address(cal))
 
-    worker.process(_outbox_row(cal.business_id, "appointment.created"), uuid.UUID(cal.business_id))
+    outbox.process(_outbox_row(cal.business_id, "appointment.created"), uuid.UUID(cal.business_id))
 
     assert len(mail.sent_to(customer_address(cal))) == 1
     assert call(client, "GET", f"/public/bookings/{token}").status_code == 200
     links = rows(cal.business_id, "SELECT count(*) AS n FROM booking_links")[0]["n"]
-    worker.process(_outbox_row(cal.business_id, "appointment.created"), uuid.UUID(cal.business_id))
+    outbox.process(_outbox_row(cal.business_id, "appointment.created"), uuid.UUID(cal.business_id))
     assert rows(cal.business_id, "SELECT count(*) AS n FROM booking_links")[0]["n"] == links
 
 
@@ -57,17 +58,15 @@ def test_a_worker_dying_after_its_first_send_leaves_the_rest_to_the_redelivery(c
         settle(delivery_id, status, **kwargs)
         raise SystemExit("the Lambda was killed")
 
-    from chalicelib.notifications import outbox
-
     held: list = []
     monkeypatch.setattr(outbox, "dispatch", held.extend)  # the queue holds the row
     appointment = booked(client, cal, cal.at(3, 10))
     monkeypatch.setattr(deliveries, "settle", die_after_the_first)
     with pytest.raises(SystemExit):
-        worker.process(held[0].id, held[0].business_id)
+        outbox.process(held[0].id, held[0].business_id)
     monkeypatch.setattr(deliveries, "settle", settle)
 
-    worker.process(held[0].id, held[0].business_id)  # the queue delivers it again
+    outbox.process(held[0].id, held[0].business_id)  # the queue delivers it again
 
     assert len(mail.sent_to(customer_address(cal))) == 1
     assert len(mail.sent_to(staff_email)) == 1
@@ -77,8 +76,6 @@ def test_a_worker_dying_after_its_first_send_leaves_the_rest_to_the_redelivery(c
 
 
 def test_a_confirmation_written_after_the_booking_was_cancelled_is_not_sent(client, mail, monkeypatch):
-    from chalicelib.notifications import outbox
-
     cal = calendar(client)
     held: list = []
     monkeypatch.setattr(outbox, "dispatch", held.extend)  # a queue backlog

@@ -167,7 +167,7 @@ def test_a_reminder_overtaken_by_a_nearer_one_is_not_sent_too(client, mail):
 
 
 def test_a_reminder_for_a_time_the_appointment_left_is_dropped_by_the_worker(client, mail, monkeypatch):
-    from chalicelib.notifications import outbox
+    from chalicelib.events import outbox
 
     cal = calendar(client)
     appointment = booked(client, cal, cal.at(3, 10))

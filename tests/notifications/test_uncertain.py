@@ -5,8 +5,8 @@ import uuid
 
 from botocore.exceptions import ReadTimeoutError
 
+from chalicelib.events import outbox
 from chalicelib.integrations import aws
-from chalicelib.notifications import worker
 from tests.appointments.helpers import booked, calendar
 from tests.checks import rows
 
@@ -30,7 +30,7 @@ def test_an_email_whose_answer_timed_out_is_uncertain_and_not_sent_again(client,
         appointment = booked(client, cal, cal.at(3, 10))
         row = rows(cal.business_id, "SELECT id FROM outbox WHERE aggregate_id = CAST(:id AS uuid)",
                    id=appointment["id"])[0]["id"]
-        worker.process(row, uuid.UUID(cal.business_id))  # delivered again: nothing more
+        outbox.process(row, uuid.UUID(cal.business_id))  # delivered again: nothing more
     finally:
         monkeypatch.undo()
         settings.cache_clear()

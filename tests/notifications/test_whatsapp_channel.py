@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from chalicelib.notifications import worker
+from chalicelib.events import outbox
 from tests.api import body, call
 from tests.appointments.helpers import booked, calendar, customer_address
 from tests.checks import error_of, rows
@@ -158,7 +158,7 @@ def test_a_failure_reported_by_the_webhook_sends_the_email_instead(client, graph
     # The original row delivered again (a redrive, say) finds the e-mail sent under its own key.
     original = rows(cal.business_id, "SELECT id FROM outbox WHERE topic = 'appointment.created' "
                     "AND aggregate_id = CAST(:id AS uuid)", id=appointment["id"])[0]["id"]
-    worker.process(original, uuid.UUID(cal.business_id))
+    outbox.process(original, uuid.UUID(cal.business_id))
     assert len(mail.sent_to(email)) == 1
 
 

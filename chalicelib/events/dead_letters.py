@@ -2,9 +2,10 @@
 
 In AWS the queue moves a message to its dead-letter queue after its retries; ``collect`` moves
 those into ``dead_letters`` (a queue cannot be listed or paged, a table can) and deletes them from
-the queue. In the local stage the outbox buries a row itself after its retries. A redrive sends a
-dead letter through the pipeline again: the deliveries already made are not repeated (their log
-rows say sent), so only what failed goes out.
+the queue. In the local stage the outbox buries a row itself after its retries. A redrive
+(``outbox.redrive``) sends a dead letter through the pipeline again: each reader keeps its own
+delivery state, so what it already did is not repeated (a notification's log row says sent) and only
+what failed goes out.
 
 Owns ``dead_letters``.
 """
@@ -18,7 +19,6 @@ from chalicelib.core import db, log
 from chalicelib.core.db import Tx
 from chalicelib.core.pagination import decode_cursor, page
 from chalicelib.core.settings import settings
-from chalicelib.notifications import outbox
 
 _BURY = """-- a message that failed for good (again, if it was redriven before)
 INSERT INTO dead_letters (outbox_id, business_id, receive_count)
@@ -45,9 +45,10 @@ UPDATE dead_letters d
    AND (CAST(:ids AS uuid[]) IS NULL OR d.outbox_id = ANY(CAST(:ids AS uuid[])))
 RETURNING d.outbox_id, d.business_id, d.redrives, o.aggregate_id"""
 
-def bury(ref: outbox.Ref, *, receive_count: int) -> None:
+
+def bury(outbox_id: UUID, business_id: UUID | None, *, receive_count: int) -> None:
     with db.jobs_tx() as tx:
-        _bury(tx, ref.id, ref.business_id, receive_count)
+        _bury(tx, outbox_id, business_id, receive_count)
 
 
 def _bury(tx: Tx, outbox_id: UUID, business_id: UUID | None, receive_count: int) -> None:
@@ -92,21 +93,9 @@ def waiting(*, limit: int, cursor: str | None) -> dict[str, Any]:
     return page(rows, limit, lambda r: (r["dead_at"].isoformat(), str(r["outbox_id"])), _json)
 
 
-def redrive(ids: list[UUID] | None) -> dict[str, Any]:
-    """Send dead letters through the pipeline again (all waiting ones, or those named)."""
-    collect()
-    with db.jobs_tx() as tx:
-        taken = tx.all(_TAKE, ids=[str(i) for i in ids] if ids is not None else None)
-        outbox.redriven(tx, [r["outbox_id"] for r in taken])
-    refs = [outbox.Ref(r["outbox_id"], r["business_id"], r["aggregate_id"]) for r in taken]
-    if settings().notifications_queue:
-        # A new deduplication id: the queue would drop the first one's if it were still in its window.
-        outbox.enqueue(refs, dedup_suffix={r["outbox_id"]: f":redrive-{r['redrives']}" for r in taken})
-    else:
-        for ref in refs:
-            outbox.deliver_inline(ref)
-    log.emit("notification.redriven", count=len(refs))
-    return {"redriven": [str(r.id) for r in refs]}
+def take(tx: Tx, outbox_ids: list[UUID] | None) -> list[dict[str, Any]]:
+    """The dead letters to send again (all waiting ones, or those named), marked as redriven."""
+    return tx.all(_TAKE, ids=[str(i) for i in outbox_ids] if outbox_ids is not None else None)
 
 
 # A dead letter's event stays in the outbox while it is here, and goes with the outbox's own rule after.

@@ -171,7 +171,7 @@ def test_a_poison_message_reaches_the_dead_letters_and_a_redrive_delivers_it_onc
 
 
 def test_the_sweep_dispatches_a_row_whose_request_never_did(client, sqs, verified_sender, monkeypatch):
-    from chalicelib.notifications import outbox
+    from chalicelib.events import outbox
 
     cal = calendar(client)
     dispatch = outbox.dispatch

@@ -1,13 +1,17 @@
 """The outbox: domain events written in the same transaction as the change they describe, so an
-event exists exactly when its change committed; and their dispatch to the notification worker.
+event exists exactly when its change committed; and their dispatch to the events' readers
+(``readers``: notifications today).
 
 Right after the commit, the transaction's rows are sent to the SQS FIFO queue (one message group
-per appointment or person, so messages about one keep their order; the row id deduplicates), and
-the worker marks a row dispatched when it takes it. Without a queue (the local stage) they are
-handed to the worker in-process. Either way the request does not depend on it: the sweep (every
-minute) sends again any row no worker took (a crash after commit, a queue outage), the queue's
-deduplication and the delivery log keeping that from sending anything twice; in the local stage
-it also retries failed deliveries until they count as dead letters.
+per appointment or person, so events about one keep their order; the row id deduplicates), and
+the queue's consumer marks a row dispatched when it takes it, then hands it to each reader of its
+topic. Without a queue (the local stage) they are handed to the readers in-process. Either way the
+request does not depend on it: the sweep (every minute) sends again any row nobody took (a crash
+after commit, a queue outage), the queue's deduplication and each reader's own delivery state
+keeping that from doing anything twice; in the local stage it also retries failed deliveries until
+they count as dead letters.
+
+Below every domain module: it imports none (``tests/events/test_layering.py``).
 
 Owns ``outbox``.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -23,6 +28,7 @@ from uuid import UUID
 from chalicelib.core import db, log
 from chalicelib.core.db import Tx
 from chalicelib.core.settings import settings
+from chalicelib.events import dead_letters, readers
 
 # Local-stage deliveries tried this many times before they become dead letters (the SQS queue's
 # maxReceiveCount plays this part in AWS: infra/ sets it to the same number).
@@ -35,7 +41,7 @@ SWEEP_GRACE_S = 120
 SWEEP_LEASE_S = 300
 SWEEP_BATCH = 200
 
-_ADD = """-- an event about an appointment or a person, for the notification pipeline
+_ADD = """-- an event about an appointment or a person, for its readers
 INSERT INTO outbox (business_id, topic, aggregate_id, payload)
 VALUES (:bid, :topic, :aggregate_id, CAST(:payload AS jsonb))
 RETURNING id"""
@@ -66,7 +72,7 @@ _RECENT = """-- how many events of a kind about one person or thing this transac
 SELECT count(*) FROM outbox
  WHERE topic = :topic AND aggregate_id = :aggregate_id AND created_at > now() - make_interval(secs => :within)"""
 
-_TAKE = """-- the worker has the event: the sweep leaves it alone from now on (the queue retries it if need be)
+_TAKE = """-- a consumer has the event: the sweep leaves it alone from now on (the queue retries it if need be)
 UPDATE outbox SET dispatched_at = coalesce(dispatched_at, now()) WHERE id = :id
 RETURNING id, business_id, topic, aggregate_id, payload, created_at, attempts"""
 
@@ -150,7 +156,7 @@ def count_recent(tx: Tx, topic: str, *, aggregate_id: UUID, within: timedelta) -
 
 
 def take(tx: Tx, outbox_id: UUID) -> dict[str, Any] | None:
-    """The event, marked as in the worker's hands (so the sweep does not send it again)."""
+    """The event, marked as in a consumer's hands (so the sweep does not send it again)."""
     return tx.one(_TAKE, id=outbox_id)
 
 
@@ -159,7 +165,7 @@ def get(tx: Tx, outbox_id: UUID) -> dict[str, Any] | None:
 
 
 def dispatch(refs: list[Ref]) -> None:
-    """Send committed rows on: to the queue, or (no queue) straight to the worker. After a request's
+    """Send committed rows on: to the queue, or (no queue) straight to the readers. After a request's
     commit (``Tx.after_commit``) a failure is logged and left to the sweep, and a queue that does not
     answer costs the request one short attempt (``integrations.aws``: about 3 s at most)."""
     if not refs:
@@ -172,7 +178,7 @@ def dispatch(refs: list[Ref]) -> None:
 
 
 def enqueue(refs: list[Ref], *, dedup_suffix: dict[UUID, str] | None = None) -> None:
-    """Hand rows to the queue (one call; no SQL: the worker marks a row when it takes it, and a row
+    """Hand rows to the queue (one call; no SQL: the consumer marks a row when it takes it, and a row
     the queue refused waits for the sweep). ``dedup_suffix``: per row, what to add to its id as the
     deduplication id (a redrive's)."""
     from chalicelib.integrations import queue
@@ -183,18 +189,33 @@ def enqueue(refs: list[Ref], *, dedup_suffix: dict[UUID, str] | None = None) -> 
 
 
 def deliver_inline(ref: Ref) -> bool:
-    """The local stage's queue: run the worker now; a failure is counted on the row (the sweep tries
-    again) and after ``MAX_ATTEMPTS`` the row is a dead letter. Answer whether it was delivered."""
-    from chalicelib.notifications import dead_letters, worker
-
+    """The local stage's queue: hand the row to its readers now; a failure is counted on the row (the
+    sweep tries again) and after ``MAX_ATTEMPTS`` the row is a dead letter. Answer whether it was
+    delivered."""
     try:
-        worker.process(ref.id, ref.business_id)
+        process(ref.id, ref.business_id)
     except Exception as e:  # noqa: BLE001 - any failure is this message's, recorded for a retry
         attempts = record_failure(ref.id, e)
         if attempts >= MAX_ATTEMPTS:
-            dead_letters.bury(ref, receive_count=attempts)
+            dead_letters.bury(ref.id, ref.business_id, receive_count=attempts)
         return False
     return True
+
+
+def transaction(business_id: UUID | None) -> AbstractContextManager[Tx]:
+    """An event's tenant; an event of the product's own (no business) is seen by the jobs only."""
+    return db.tenant_tx(business_id) if business_id is not None else db.jobs_tx()
+
+
+def process(outbox_id: UUID, business_id: UUID | None) -> None:
+    """One committed event to each of its readers (the queue's message, or the local stage's inline
+    delivery). Raises a reader's failure, once every reader had the event."""
+    with transaction(business_id) as tx:
+        event = take(tx, outbox_id)
+    if event is None:  # its business was deleted since
+        log.emit("notification.gone", outbox_id=str(outbox_id))
+        return
+    readers.hand(event)
 
 
 def record_failure(outbox_id: UUID, error: Exception) -> int:
