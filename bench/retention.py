@@ -46,7 +46,8 @@ from chalicelib.business import service as business  # noqa: E402
 from chalicelib.core import db, idempotency, rate_limit  # noqa: E402
 from chalicelib.core.settings import settings  # noqa: E402
 from chalicelib.customers import service as customers  # noqa: E402
-from chalicelib.notifications import dead_letters, deliveries, outbox, reminders  # noqa: E402
+from chalicelib.events import dead_letters, outbox  # noqa: E402
+from chalicelib.notifications import deliveries, reminders  # noqa: E402
 from chalicelib.system import retention  # noqa: E402
 
 DATABASE = "booking_bench_retention"
@@ -57,7 +58,8 @@ LINKS_PER_APPOINTMENT = 5
 # Of the expired rows, each kind's share (the rest are idempotency answers, the most numerous).
 SHARES = {"login_failures": 0.15, "login_devices": 0.02, "rate_limit_hits": 0.05, "refresh_tokens": 0.05,
           "user_tokens": 0.025, "invitations": 0.025, "consent_requests": 0.02, "booking_links": 0.10,
-          "outbox": 0.125, "dead_letters": 0.025, "notification_deliveries": 0.15, "reminders": 0.04}
+          "outbox": 0.125, "dead_letters": 0.025, "notification_deliveries": 0.15, "reminders": 0.04,
+          "stripe_events": 0.02, "usage_reports": 0.01}
 # Rows in their period (or still waiting) next to them, per kind: none may go.
 LIVE = 5_000
 
@@ -86,6 +88,19 @@ _LOGIN_DEVICES = """-- devices of the owner with no log-in for :age and more
 INSERT INTO login_devices (id, user_id, token_hash, created_at, last_login_at)
 SELECT gen_random_uuid(), CAST(:uid AS uuid), :prefix || i, now() - CAST(:age AS interval) - interval '1 day',
        now() - CAST(:age AS interval) - make_interval(secs => i)
+  FROM generate_series(1, :count) i"""
+
+_STRIPE_EVENTS = """-- Stripe event ids received :age ago and more (they belong to no tenant)
+INSERT INTO stripe_events (id, type, object_id, stripe_created, received_at)
+SELECT :prefix || i, 'invoice.paid', 'in_' || :prefix || i, now() - CAST(:age AS interval) - make_interval(secs => i),
+       now() - CAST(:age AS interval) - make_interval(secs => i)
+  FROM generate_series(1, :count) i"""
+
+_USAGE_REPORTS = """-- meter reports of the business sent :age ago and more (:sent false: never sent, kept whatever their age)
+INSERT INTO usage_reports (identifier, business_id, meter, period_start, value, created_at, sent_at)
+SELECT :prefix || i, CAST(:bid AS uuid), 'bookings', now() - CAST(:age AS interval) - interval '1 month', 1,
+       now() - CAST(:age AS interval) - make_interval(secs => i),
+       CASE WHEN :sent THEN now() - CAST(:age AS interval) - make_interval(secs => i) END
   FROM generate_series(1, :count) i"""
 
 _RATE_LIMIT_HITS = """-- hourly counting windows of many buckets, :age old and more
@@ -255,7 +270,7 @@ def load(expired: int) -> tuple[dict[str, int], list[Business]]:
                 age=days["tokens"])
             run(_CONSENT_REQUESTS, None, bid=bid, prefix=f"{tag}live-", count=LIVE, age="1 day")
             # Old appointments: their links and sent reminders go; upcoming ones keep theirs.
-            made_for = business.catalogue
+            made_for = tenant.catalogue
             staff = len(made_for.staff_ids)
             per_staff = -(-half["booking_links"] // (LINKS_PER_APPOINTMENT * staff))
             common = {"bid": bid, "location": made_for.location_ids[0],
@@ -289,6 +304,14 @@ def load(expired: int) -> tuple[dict[str, int], list[Business]]:
             run(_RATE_LIMIT_HITS, "rate_limit_hits", prefix=f"{tag}old-", count=half["rate_limit_hits"],
                 age=f"{rate_limit.PRUNE_AFTER_S // 3600 + 1} hours")
             run(_RATE_LIMIT_HITS, None, prefix=f"{tag}live-", count=LIVE, age="0 hours")
+            run(_STRIPE_EVENTS, "stripe_events", prefix=f"{tag}old-", count=half["stripe_events"],
+                age=f"{cfg.retention_stripe_events_days + 1} days")
+            run(_STRIPE_EVENTS, None, prefix=f"{tag}live-", count=LIVE, age="1 hour")
+            run(_USAGE_REPORTS, "usage_reports", bid=bid, prefix=f"{tag}old-", count=half["usage_reports"],
+                age=f"{retention.USAGE_REPORTS_DAYS + 1} days", sent=True)
+            run(_USAGE_REPORTS, None, bid=bid, prefix=f"{tag}live-", count=LIVE, age="1 day", sent=True)
+            run(_USAGE_REPORTS, None, bid=bid, prefix=f"{tag}unsent-", count=LIVE // 10,
+                age=f"{retention.USAGE_REPORTS_DAYS + 1} days", sent=False)
     print(f"loaded {sum(made.values()):,} expired rows and the rows that must stay in "
           f"{time.perf_counter() - started:.1f} s; ANALYZE in {fixtures.analyze():.1f} s")
     return made, businesses
@@ -303,7 +326,8 @@ SELECT (SELECT count(*) FROM idempotency_keys) AS idempotency_keys,
        (SELECT count(*) FROM invitations) AS invitations, (SELECT count(*) FROM booking_links) AS booking_links,
        (SELECT count(*) FROM dead_letters) AS dead_letters, (SELECT count(*) FROM outbox) AS outbox,
        (SELECT count(*) FROM notification_deliveries) AS notification_deliveries,
-       (SELECT count(*) FROM reminders) AS reminders"""
+       (SELECT count(*) FROM reminders) AS reminders, (SELECT count(*) FROM stripe_events) AS stripe_events,
+       (SELECT count(*) FROM usage_reports) AS usage_reports"""
 
 
 def census() -> dict[str, int]:
