@@ -15,7 +15,7 @@ WEB_PORT ?= 5173
 LOCAL_AWS := AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) AWS_ACCESS_KEY_ID=local \
              AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1
 
-.PHONY: run test test-python test-web migrate demo bench web-build api-types clean
+.PHONY: run test test-python test-web migrate demo bench web-build api-types vendor-google clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,18 @@ api-types: $(STAMP) $(NPM_STAMP)
 	$(PY) -m chalicelib.system.openapi_file web/openapi.json
 	cd web && npm run --silent api:types
 
+# googleapiclient for the deployment package, in vendor/ (Chalice adds its contents as they are): the release
+# pinned in requirements-dev.txt, copied from .venv without its ~600 discovery documents but calendar v3's.
+# requirements.txt lists its dependencies instead of it. Rerun after changing that pin: a test compares them.
+vendor-google: $(STAMP)
+	rm -rf vendor/googleapiclient vendor/google_api_python_client-*.dist-info && mkdir -p vendor
+	SITE=$$($(PY) -c 'import googleapiclient, os; print(os.path.dirname(os.path.dirname(googleapiclient.__file__)))'); \
+	  DIST=$$(cd $$SITE && echo google_api_python_client-*.dist-info); \
+	  cp -r $$SITE/googleapiclient vendor/ && mkdir vendor/$$DIST && \
+	  cp -r $$SITE/$$DIST/METADATA $$SITE/$$DIST/WHEEL $$SITE/$$DIST/licenses vendor/$$DIST/
+	find vendor/googleapiclient -name __pycache__ -prune -exec rm -r {} +
+	find vendor/googleapiclient/discovery_cache/documents -type f ! -name calendar.v3.json -delete
+
 migrate: $(STAMP)
 	$(PY) -m chalicelib.core.migrations
 
@@ -81,6 +93,7 @@ bench: $(STAMP) web-build
 	$(PY) bench/billing_webhook.py
 	$(PY) bench/admin_metrics.py
 	$(PY) bench/web_bundle.py
+	$(PY) bench/package_size.py
 	@echo "Time to first slots needs 'make run' in another terminal: node bench/web_first_slots.mjs"
 
 clean:
