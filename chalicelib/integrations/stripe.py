@@ -115,11 +115,9 @@ def _urllib_client_class() -> type:
             except (OSError, http.client.HTTPException) as e:  # a read timeout, a dropped answer
                 raise stripe.APIConnectionError(f"{type(e).__name__}: {e}", should_retry=True) from e
 
-        def request_stream(self, *args: Any, **kwargs: Any) -> Any:
-            raise NotImplementedError("no streaming endpoint is used")
-
         def close(self) -> None:
-            pass
+            """Nothing to release: each request opens and closes its own connection: nothing is held between them (the SDK's base class has no default). No streaming endpoint
+            is used, so the base class's ``request_stream``, which refuses, stays."""
 
     return TimeoutUrllibClient
 

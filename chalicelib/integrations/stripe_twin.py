@@ -667,11 +667,9 @@ class TwinHTTPClient(stripe.HTTPClient):
             raise stripe.APIConnectionError("twin: the connection closed", should_retry=True) from e
         return json.dumps(answer), status, out
 
-    def request_stream(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("no streaming endpoint is used")
-
     def close(self) -> None:
-        pass
+        """Nothing to release: in-process: no connection is held (the SDK's base class has no default). No streaming endpoint
+        is used, so the base class's ``request_stream``, which refuses, stays."""
 
     def _sleep_time_seconds(self, num_retries: int) -> float:
         return 0.0  # the SDK's back-off between retries, pointless against memory

@@ -131,13 +131,13 @@ def _for_staff(w: _Writing, payload: dict[str, Any]) -> list[Outgoing]:
                      email=_email(w, "staff_new_booking", facts["staff_email"], values))]
 
 
-def _within_allowance(tx: Tx, business_id: UUID, prefs: preferences.Preferences) -> preferences.Preferences:
+def _within_allowance(tx: Tx, business_id: UUID, ent: gate.Entitlements,
+                      prefs: preferences.Preferences) -> preferences.Preferences:
     """WhatsApp is off for this message once the plan's monthly WhatsApp messages are used up, on a
     plan that bills none past them (the customer gets the e-mail). Read when the message is written,
     from what was sent: messages written at once may pass the allowance by as many."""
     if not prefs.whatsapp_enabled:
         return prefs
-    ent = gate.entitlements(tx, business_id)
     allowed = ent.limits["messages_per_month"]
     if allowed is None or "messages_whatsapp" in ent.overage \
             or deliveries.sent_this_period(tx, business_id, "whatsapp") < allowed:
@@ -154,8 +154,9 @@ def compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:
     if _stale(message, payload, facts):
         log.emit("notification.stale", appointment_id=str(facts["id"]), message=message, status=facts["status"])
         return []
-    prefs = _within_allowance(tx, business_id, preferences.get(tx, business_id))
-    w = _Writing(tx, business_id, row["id"], facts, prefs, gate.allows(tx, business_id, "custom_templates"))
+    ent = gate.entitlements(tx, business_id)  # read once: the settings, the allowance and the templates
+    prefs = _within_allowance(tx, business_id, ent, preferences.get(tx, business_id, ent))
+    w = _Writing(tx, business_id, row["id"], facts, prefs, ent.features["custom_templates"])
     out = [] if facts["customer_erased"] else [_for_customer(w, message)]
     if row["topic"] == "appointment.created":
         out += _for_staff(w, payload)

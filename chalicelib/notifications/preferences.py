@@ -75,12 +75,14 @@ def _row(tx: Tx, business_id: UUID) -> dict[str, Any]:
     return tx.one(_GET, bid=business_id) or dict(_DEFAULT_ROW)
 
 
-def get(tx: Tx, business_id: UUID) -> Preferences:
-    """The settings that apply now (for the worker and the reminder sweep's messages)."""
+def get(tx: Tx, business_id: UUID, ent: gate.Entitlements | None = None) -> Preferences:
+    """The settings that apply now (for the worker and the reminder sweep's messages); ``ent``: the
+    business's entitlements when the caller has read them already."""
     row = _row(tx, business_id)
+    ent = ent or gate.entitlements(tx, business_id)
     return Preferences(
         email_enabled=row["email_enabled"],
-        whatsapp_enabled=row["whatsapp_enabled"] and gate.allows(tx, business_id, "whatsapp"),
+        whatsapp_enabled=row["whatsapp_enabled"] and ent.features["whatsapp"],
         whatsapp_phone_number_id=row["whatsapp_phone_number_id"],
         reminder_offsets_min=tuple(row["reminder_offsets_min"]),
         sender_name=row["sender_name"],

@@ -3,12 +3,17 @@ they all perform and a customer, written straight into the tables (their own mod
 tested in their own folders), so appointment tests start from a known calendar."""
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from chalicelib.core.security import Caller
 from tests.api import Session, body, call, new_business
 from tests.checks import rows
 
@@ -124,3 +129,33 @@ def started(cal: Calendar, appointment_id: str, *, days: int = 8) -> None:
          "end_at = end_at - make_interval(days => :d), occupied = tstzrange(lower(occupied) - make_interval(days => :d), "
          "upper(occupied) - make_interval(days => :d)) WHERE id = CAST(:id AS uuid) RETURNING id",
          d=days, id=appointment_id)
+
+
+def race(attempt: Callable[[int], Any], threads: int = 50) -> Counter[str]:
+    """Run ``attempt(n)`` in ``threads`` threads released at once; count "ok" and the error codes (any
+    other failure by its repr, which no test expects)."""
+    start = threading.Barrier(threads)
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def run(n: int) -> None:
+        start.wait()
+        try:
+            attempt(n)
+            outcome = "ok"
+        except Exception as e:  # noqa: BLE001 - every outcome is counted, and an unexpected one fails the test
+            outcome = getattr(e, "code", repr(e))
+        with lock:
+            outcomes[outcome] += 1
+
+    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return outcomes
+
+
+def owner_caller(cal: Calendar) -> Caller:
+    """The calendar's owner as the services see a request of theirs."""
+    return Caller(user_id=UUID(cal.owner.user_id), business_id=UUID(cal.business_id), role="owner")

@@ -6,50 +6,15 @@ The test client swaps ``os.environ`` per request and is not thread-safe, so the 
 service the route calls."""
 from __future__ import annotations
 
-import threading
-from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 from uuid import UUID
 
 from chalicelib.appointments import service
-from chalicelib.appointments.service import Booking, SlotTaken
-from chalicelib.core.security import Caller
-from tests.appointments.helpers import Calendar, add_customer, appointment_rows, booked, calendar
+from chalicelib.appointments.service import Booking
+from tests.appointments.helpers import Calendar, add_customer, appointment_rows, booked, calendar, owner_caller, race
 from tests.checks import rows
 
 THREADS = 50
-
-
-def _race(attempt: Callable[[int], Any], threads: int = THREADS) -> Counter[str]:
-    """Run ``attempt(n)`` in ``threads`` threads released at once; count "ok" and error codes."""
-    start = threading.Barrier(threads)
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def run(n: int) -> None:
-        start.wait()
-        try:
-            attempt(n)
-            outcome = "ok"
-        except SlotTaken as e:
-            outcome = e.code
-        except Exception as e:  # noqa: BLE001 - any other outcome is counted, and fails the test
-            outcome = repr(e)
-        with lock:
-            outcomes[outcome] += 1
-
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return outcomes
-
-
-def _owner(cal: Calendar) -> Caller:
-    return Caller(user_id=UUID(cal.owner.user_id), business_id=UUID(cal.business_id), role="owner")
 
 
 def _customers(cal: Calendar, count: int) -> list[UUID]:
@@ -61,7 +26,7 @@ def test_fifty_bookings_of_one_slot_make_one_appointment(client):
     people = _customers(cal, THREADS)
     booking = Booking(service_id=UUID(cal.service_id), start_at=cal.at(7, 10), staff_id=UUID(cal.staff_ids[0]))
 
-    outcomes = _race(lambda n: service.book(_owner(cal), booking, customer_id=people[n]))
+    outcomes = race(lambda n: service.book(owner_caller(cal), booking, customer_id=people[n]))
 
     assert outcomes == {"ok": 1, "slot_taken": THREADS - 1}
     assert len(appointment_rows(cal.business_id)) == 1
@@ -73,7 +38,7 @@ def test_fifty_reschedules_into_one_slot_move_one_appointment(client):
     moving = [booked(client, cal, cal.at(day, hour, minute))["id"] for day, hour, minute in days]
     target = cal.at(20, 9)
 
-    outcomes = _race(lambda n: service.reschedule(_owner(cal), UUID(moving[n]), start_at=target, staff_id=None,
+    outcomes = race(lambda n: service.reschedule(owner_caller(cal), UUID(moving[n]), start_at=target, staff_id=None,
                                                   location_id=None, version=None))
 
     assert outcomes == {"ok": 1, "slot_taken": THREADS - 1}
@@ -85,7 +50,7 @@ def test_any_staff_never_books_more_than_the_free_staff(client):
     people = _customers(cal, THREADS)
     booking = Booking(service_id=UUID(cal.service_id), start_at=cal.at(7, 10))
 
-    outcomes = _race(lambda n: service.book(_owner(cal), booking, customer_id=people[n]))
+    outcomes = race(lambda n: service.book(owner_caller(cal), booking, customer_id=people[n]))
 
     assert outcomes == {"ok": 3, "slot_taken": THREADS - 3}
     assert sorted(str(r["staff_id"]) for r in appointment_rows(cal.business_id)) == sorted(cal.staff_ids)
@@ -96,7 +61,7 @@ def test_any_staff_racing_at_overlapping_starts_never_overlaps(client):
     people = _customers(cal, THREADS)
     starts = [cal.at(7, 10) + timedelta(minutes=15 * (n % 4)) for n in range(THREADS)]
 
-    outcomes = _race(lambda n: service.book(_owner(cal),
+    outcomes = race(lambda n: service.book(owner_caller(cal),
                                             Booking(service_id=UUID(cal.service_id), start_at=starts[n]),
                                             customer_id=people[n]))
 
@@ -116,7 +81,7 @@ def test_the_last_seat_of_a_group_session_goes_to_one_request(client):
     people = _customers(cal, THREADS)
     booking = Booking(service_id=UUID(cal.service_id), start_at=start)
 
-    outcomes = _race(lambda n: service.book(_owner(cal), booking, customer_id=people[n]))
+    outcomes = race(lambda n: service.book(owner_caller(cal), booking, customer_id=people[n]))
 
     assert outcomes == {"ok": 1, "slot_taken": THREADS - 1}
     seats = rows(cal.business_id, "SELECT count(*) AS n FROM appointments WHERE status <> 'cancelled'")
@@ -131,7 +96,7 @@ def test_series_racing_for_the_last_seats_never_overfill_a_session(client):
     people = _customers(cal, 20)
     booking = Booking(service_id=UUID(cal.service_id), start_at=first, staff_id=UUID(cal.staff_ids[0]))
 
-    outcomes = _race(lambda n: service.book_series(_owner(cal), booking, customer_id=people[n], every_weeks=1,
+    outcomes = race(lambda n: service.book_series(owner_caller(cal), booking, customer_id=people[n], every_weeks=1,
                                                    count=2), threads=20)
 
     assert outcomes == {"ok": 20}  # a series books what fits and reports the rest

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
 from datetime import timezone
@@ -18,41 +17,12 @@ from uuid import UUID
 from chalicelib.appointments import service
 from chalicelib.appointments.service import Booking, CustomerDetails
 from chalicelib.core.migrations import owner_connection
-from chalicelib.core.security import Caller
-from tests.appointments.helpers import Calendar, add_customer, appointment_rows, calendar
+from tests.appointments.helpers import Calendar, add_customer, appointment_rows, calendar, owner_caller, race
 from tests.billing.plan_helpers import override, set_plan
 from tests.billing.usage_helpers import usage_route, used
 
 THREADS = 50
 ALLOWANCE = 10
-
-
-def _race(attempt: Callable[[int], Any], threads: int = THREADS) -> Counter[str]:
-    """Run ``attempt(n)`` in ``threads`` threads released at once; count "ok" and error codes."""
-    start = threading.Barrier(threads)
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def run(n: int) -> None:
-        start.wait()
-        try:
-            attempt(n)
-            outcome = "ok"
-        except Exception as e:  # noqa: BLE001 - every outcome is counted, and an unexpected one fails the test
-            outcome = getattr(e, "code", repr(e))
-        with lock:
-            outcomes[outcome] += 1
-
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return outcomes
-
-
-def _owner(cal: Calendar) -> Caller:
-    return Caller(user_id=UUID(cal.owner.user_id), business_id=UUID(cal.business_id), role="owner")
 
 
 def _distinct_starts(cal: Calendar) -> list[Booking]:
@@ -65,7 +35,7 @@ def _book(cal: Calendar, bookings: list[Booking], people: list[UUID]) -> Callabl
     """Even threads book as a member, odd ones as a customer online."""
     def attempt(n: int) -> Any:
         if n % 2 == 0:
-            return service.book(_owner(cal), bookings[n], customer_id=people[n])
+            return service.book(owner_caller(cal), bookings[n], customer_id=people[n])
         return service.book_online(UUID(cal.business_id), bookings[n], CustomerDetails(
             name=f"Online {n}", email=f"online-{n}-{cal.business_id[:8]}@example.com", phone=None,
             terms_accepted=True, marketing_opt_in=False))
@@ -76,7 +46,7 @@ def test_fifty_bookings_at_once_count_fifty(client):
     cal = calendar(client, duration=15)
     people = [UUID(add_customer(cal.business_id, f"Racer {n}")) for n in range(THREADS)]
 
-    outcomes = _race(_book(cal, _distinct_starts(cal), people))
+    outcomes = race(_book(cal, _distinct_starts(cal), people))
 
     assert outcomes == {"ok": THREADS}
     assert len(appointment_rows(cal.business_id)) == THREADS
@@ -90,7 +60,7 @@ def test_at_an_allowance_without_overage_exactly_that_many_of_fifty_are_made(cli
     override(cal.business_id, "bookings_per_month", ALLOWANCE)
     people = [UUID(add_customer(cal.business_id, f"Racer {n}")) for n in range(THREADS)]
 
-    outcomes = _race(_book(cal, _distinct_starts(cal), people))
+    outcomes = race(_book(cal, _distinct_starts(cal), people))
 
     assert outcomes == {"ok": ALLOWANCE, "plan_limit": THREADS - ALLOWANCE}
     assert len(appointment_rows(cal.business_id)) == ALLOWANCE
@@ -139,11 +109,11 @@ def test_a_single_booking_does_not_deadlock_with_a_series_holding_the_counter(cl
         threads = []
         try:
             threads.append(run("series", lambda: service.book_series(
-                _owner(cal), Booking(service_id=service_id, staff_id=staff_id, start_at=starts[0]),
+                owner_caller(cal), Booking(service_id=service_id, staff_id=staff_id, start_at=starts[0]),
                 customer_id=people[0], every_weeks=1, count=4)))
             (series_pid,) = until(lambda: waiting_on(holder_pid), "the series never reached the held start")
             threads.append(run("single", lambda: service.book(
-                _owner(cal), Booking(service_id=service_id, staff_id=staff_id, start_at=starts[2]),
+                owner_caller(cal), Booking(service_id=service_id, staff_id=staff_id, start_at=starts[2]),
                 customer_id=people[1])))
             # Made, or (were the series holding the counter) waiting for the series: either way, decided.
             until(lambda: "single" in outcomes or waiting_on(series_pid), "the single booking neither ended nor waited")

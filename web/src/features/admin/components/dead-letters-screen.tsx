@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
+import { Pager, usePageCursors } from "../../../components/ui/pager";
 import { ConfirmDialog } from "../../../components/ui/confirm";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { PageHeader } from "../../../components/ui/page-header";
@@ -15,9 +16,8 @@ import { useDeadLetters, useRedrive } from "../api/admin";
 import { AdminError, AdminTabs } from "./admin-parts";
 
 export function DeadLettersScreen() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const letters = useDeadLetters(cursor);
+  const pages = usePageCursors();
+  const letters = useDeadLetters(pages.cursor);
   const redrive = useRedrive();
   const toast = useToast();
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -30,7 +30,7 @@ export function DeadLettersScreen() {
         toast(redriven.length === 1 ? "1 notification sent again." : `${redriven.length} notifications sent again.`);
         setChosen(new Set());
         setConfirmAll(false);
-        setCursors([null]);
+        pages.reset();
       },
     });
   const toggle = (id: string) =>
@@ -50,7 +50,7 @@ export function DeadLettersScreen() {
         <Loading label="Loading dead letters…" />
       ) : letters.isError ? (
         <AdminError error={letters.error} what="the dead letters" onRetry={() => void letters.refetch()} />
-      ) : letters.data.items.length === 0 && cursors.length === 1 ? (
+      ) : letters.data.items.length === 0 && pages.onFirst ? (
         <EmptyState title="No dead letters.">Every notification was delivered or is still being tried.</EmptyState>
       ) : (
         <section className="card card-flush" aria-label="Dead letters">
@@ -95,14 +95,7 @@ export function DeadLettersScreen() {
               </tbody>
             </table>
           </div>
-          <div className="card-head row-actions">
-            <Button size="sm" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous
-            </Button>
-            <Button size="sm" disabled={!letters.data.next_cursor} onClick={() => setCursors((c) => [...c, letters.data.next_cursor ?? null])}>
-              Next
-            </Button>
-          </div>
+          <Pager pages={pages} next={letters.data.next_cursor} />
         </section>
       )}
       <ConfirmDialog

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Button } from "../../../components/ui/button";
+import { Pager, usePageCursors } from "../../../components/ui/pager";
 import { PageHeader } from "../../../components/ui/page-header";
 import { Loading } from "../../../components/ui/spinner";
 import type { Schemas } from "../../../lib/api-client";
@@ -33,10 +34,8 @@ export function TenantsScreen() {
     ...(pick(params.get("state"), STATES) ? { state: pick(params.get("state"), STATES) } : {}),
   };
   const [search, setSearch] = useState(filters.q ?? "");
-  // The cursors of the pages walked through, to go back; a new filter starts again at the first.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const tenants = useTenants(filters, cursor);
+  const pages = usePageCursors();
+  const tenants = useTenants(filters, pages.cursor);
   const locale = dashboardLocale();
 
   const setFilter = (name: string, value: string) => {
@@ -44,7 +43,7 @@ export function TenantsScreen() {
     if (value) next.set(name, value);
     else next.delete(name);
     setParams(next, { replace: true });
-    setCursors([null]);
+    pages.reset();
   };
 
   return (
@@ -77,7 +76,7 @@ export function TenantsScreen() {
         <Loading label="Loading tenants…" />
       ) : tenants.isError ? (
         <AdminError error={tenants.error} what="the tenants" onRetry={() => void tenants.refetch()} />
-      ) : tenants.data.items.length === 0 && cursors.length === 1 ? (
+      ) : tenants.data.items.length === 0 && pages.onFirst ? (
         <EmptyState title="No tenants match.">Try another search or fewer filters.</EmptyState>
       ) : (
         <section className="card card-flush" aria-label="Tenants" aria-busy={tenants.isFetching || undefined}>
@@ -101,14 +100,7 @@ export function TenantsScreen() {
               </tbody>
             </table>
           </div>
-          <div className="card-head row-actions">
-            <Button size="sm" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous
-            </Button>
-            <Button size="sm" disabled={!tenants.data.next_cursor} onClick={() => setCursors((c) => [...c, tenants.data.next_cursor ?? null])}>
-              Next
-            </Button>
-          </div>
+          <Pager pages={pages} next={tenants.data.next_cursor} />
         </section>
       )}
     </div>

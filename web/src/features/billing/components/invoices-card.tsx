@@ -1,8 +1,7 @@
 // The invoices Stripe issued (GET /billing/invoices, mirrored from its events), a page at a time,
 // each with Stripe's hosted page and PDF. Owners and admins see them.
-import { useState } from "react";
 import { Alert } from "../../../components/ui/alert";
-import { Button } from "../../../components/ui/button";
+import { Pager, usePageCursors } from "../../../components/ui/pager";
 import { Loading } from "../../../components/ui/spinner";
 import { dashboardLocale, formatMoney } from "../../../lib/format";
 import { useInvoices, type Invoice } from "../api/billing";
@@ -17,10 +16,8 @@ const INVOICE_STATUS: Record<string, [string, string]> = {
 };
 
 export function InvoicesCard({ timeZone }: { timeZone: string }) {
-  // The cursors of the pages seen, so "Newer" goes back without keeping every page.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const invoices = useInvoices(cursor);
+  const pages = usePageCursors();
+  const invoices = useInvoices(pages.cursor);
   const locale = dashboardLocale();
   const day = (instant: string | null) => (instant ? billingDay(instant, timeZone, locale) : "");
   return (
@@ -36,7 +33,7 @@ export function InvoicesCard({ timeZone }: { timeZone: string }) {
         <div className="card-head">
           <Alert tone="error">We couldn't load the invoices. {invoices.error.message}</Alert>
         </div>
-      ) : invoices.data.items.length === 0 && cursors.length === 1 ? (
+      ) : invoices.data.items.length === 0 && pages.onFirst ? (
         <p className="muted card-head">No invoices yet. Stripe issues the first when you subscribe.</p>
       ) : (
         <>
@@ -61,15 +58,8 @@ export function InvoicesCard({ timeZone }: { timeZone: string }) {
               </tbody>
             </table>
           </div>
-          {(cursors.length > 1 || invoices.data.next_cursor) && (
-            <div className="card-head row-actions">
-              <Button size="sm" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                Newer
-              </Button>
-              <Button size="sm" disabled={!invoices.data.next_cursor} onClick={() => setCursors((c) => [...c, invoices.data.next_cursor ?? null])}>
-                Older
-              </Button>
-            </div>
+          {(!pages.onFirst || invoices.data.next_cursor) && (
+            <Pager pages={pages} next={invoices.data.next_cursor} labels={["Newer", "Older"]} />
           )}
         </>
       )}
