@@ -78,6 +78,24 @@ class Settings:
     stripe_timeout_s: float
     # `make run` only: where the Stripe twin server posts its signed events.
     stripe_twin_webhook_url: str
+    # Google Calendar (chalicelib/integrations/google_calendar.py): ``api`` talks to Google, or to the
+    # `make run` twin server when the bases say so; ``twin`` answers in-process (tests). The OAuth
+    # client and the AES-GCM keys sealing stored tokens come from the google_secret_arn secret
+    # {"client_id", "client_secret", "token_keys": {key id: base64 of 32 bytes}, "token_key_id"},
+    # or outside prod from the plain settings. No push address: no push channels (the schedule
+    # still syncs every 15 minutes).
+    google_backend: str
+    google_accounts_base: str
+    google_oauth2_base: str
+    google_api_base: str
+    google_secret_arn: str | None
+    google_client_id: str | None
+    google_client_secret: str | None
+    google_token_keys: Mapping[str, Any]
+    google_token_key_id: str | None
+    google_redirect_uri: str
+    google_push_address: str | None
+    google_timeout_s: float
     # Billing: how long a business may stay past due before the daily sweep suspends it (when
     # Stripe, asked again, does not say it is paid).
     billing_past_due_grace_days: int
@@ -175,6 +193,20 @@ def settings() -> Settings:
         # API function's 30 s.
         stripe_timeout_s=_float("STRIPE_TIMEOUT_S", 5.0),
         stripe_twin_webhook_url=env("STRIPE_TWIN_WEBHOOK_URL", "http://127.0.0.1:8000/billing/webhook"),
+        google_backend=env("GOOGLE_BACKEND", "api"),
+        google_accounts_base=env("GOOGLE_ACCOUNTS_BASE", "https://accounts.google.com"),
+        google_oauth2_base=env("GOOGLE_OAUTH2_BASE", "https://oauth2.googleapis.com"),
+        google_api_base=env("GOOGLE_API_BASE", "https://www.googleapis.com"),
+        google_secret_arn=env("GOOGLE_SECRET_ARN") or None,
+        google_client_id=env("GOOGLE_CLIENT_ID") or None,
+        google_client_secret=env("GOOGLE_CLIENT_SECRET") or None,
+        google_token_keys=_json("GOOGLE_TOKEN_KEYS"),
+        google_token_key_id=env("GOOGLE_TOKEN_KEY_ID") or None,
+        google_redirect_uri=env("GOOGLE_REDIRECT_URI", "http://127.0.0.1:8000/calendar/google/callback"),
+        google_push_address=env("GOOGLE_PUSH_ADDRESS") or None,
+        # Per connect and per read: a sync of a few pages, or an event write with one retry, stays well
+        # inside its function's timeout.
+        google_timeout_s=_float("GOOGLE_TIMEOUT_S", 5.0),
         billing_past_due_grace_days=_int("BILLING_PAST_DUE_GRACE_DAYS", 21),
         # An Idempotency-Key answers its retries for 2 days (Stripe keeps them 24 hours).
         retention_idempotency_days=_int("RETENTION_IDEMPOTENCY_DAYS", 2),
