@@ -1,6 +1,6 @@
 """The Chalice application: one Blueprint per module, the http middleware, CORS preflight routes, the
-readers of events, and the event handlers (the outbox's queue consumer and the schedules). No logic
-and no SQL here."""
+readers of events (notifications, Google Calendar sync), and the event handlers (the outbox's queue
+consumer and the schedules). No logic and no SQL here."""
 from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, SQSEvent
 
@@ -13,6 +13,9 @@ from chalicelib.booking.routes import bp as booking_routes
 from chalicelib.billing.routes import bp as billing_routes
 from chalicelib.billing.subscription_routes import bp as subscription_routes
 from chalicelib.business.routes import bp as business_routes
+from chalicelib.calendar import reader as calendar_reader
+from chalicelib.calendar.busy_routes import bp as calendar_busy_routes
+from chalicelib.calendar.routes import bp as calendar_routes
 from chalicelib.core import http, log, security
 from chalicelib.core.settings import settings
 from chalicelib.customers.routes import bp as customer_routes
@@ -34,10 +37,12 @@ app.register_middleware(http.middleware, "http")
 app.register_blueprint(security.auth_blueprint)
 for blueprint in (auth_routes, business_routes, location_routes, service_routes, staff_routes, availability_routes,
                   customer_routes, appointment_routes, booking_routes, notification_routes, notification_log_routes,
-                  billing_routes, subscription_routes, admin_routes, tenant_routes, system_routes):
+                  billing_routes, subscription_routes, calendar_routes, calendar_busy_routes, admin_routes, tenant_routes,
+                  system_routes):
     app.register_blueprint(blueprint)
 # Who reads the outbox's events; each keeps its own delivery state (chalicelib/events/readers.py).
 readers.subscribe(notification_reader.READER)
+readers.subscribe(calendar_reader.READER)
 
 
 def preflight(**_path: str) -> Response:
@@ -80,3 +85,12 @@ def billing_sweep(event: CloudWatchEvent) -> None:
     from chalicelib.billing import jobs as billing_jobs
 
     billing_jobs.daily()
+
+
+# Every 15 minutes: each Google Calendar connection synced (push is not fully reliable), push channels
+# renewed before they expire, booking events Google refused retried. Imported when it runs.
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def calendar_sync(event: CloudWatchEvent) -> None:
+    from chalicelib.calendar import jobs as calendar_jobs
+
+    calendar_jobs.every_15_minutes()

@@ -43,6 +43,7 @@ import pg8000.native
 from chalicelib.appointments import service as appointments  # noqa: E402
 from chalicelib.auth import service as auth  # noqa: E402
 from chalicelib.business import service as business  # noqa: E402
+from chalicelib.calendar import oauth as calendar_oauth  # noqa: E402
 from chalicelib.core import db, idempotency, rate_limit  # noqa: E402
 from chalicelib.core.settings import settings  # noqa: E402
 from chalicelib.customers import service as customers  # noqa: E402
@@ -59,7 +60,7 @@ LINKS_PER_APPOINTMENT = 5
 SHARES = {"login_failures": 0.15, "login_devices": 0.02, "rate_limit_hits": 0.05, "refresh_tokens": 0.05,
           "user_tokens": 0.025, "invitations": 0.025, "consent_requests": 0.02, "booking_links": 0.10,
           "outbox": 0.125, "dead_letters": 0.025, "notification_deliveries": 0.15, "reminders": 0.04,
-          "stripe_events": 0.02, "usage_reports": 0.01}
+          "stripe_events": 0.02, "usage_reports": 0.01, "calendar_oauth_states": 0.01}
 # Rows in their period (or still waiting) next to them, per kind: none may go.
 LIVE = 5_000
 
@@ -195,6 +196,16 @@ SELECT CAST(:bid AS uuid), gen_random_uuid(), 'booking_confirmed', 'email', 'pat
   FROM generate_series(1, :count) i"""
 
 
+_CALENDAR_OAUTH_STATES = """-- Google Calendar connects that expired :age ago and more (every other one used)
+INSERT INTO calendar_oauth_states (state_hash, business_id, user_id, staff_id, code_verifier, created_at, expires_at,
+                                   used_at)
+SELECT :prefix || i, CAST(:bid AS uuid), CAST(:uid AS uuid), CAST(:sid AS uuid), 'v',
+       now() - CAST(:age AS interval) - make_interval(secs => i) - interval '10 minutes',
+       now() - CAST(:age AS interval) - make_interval(secs => i),
+       CASE WHEN i % 2 = 0 THEN now() - CAST(:age AS interval) - make_interval(secs => i) - interval '5 minutes' END
+  FROM generate_series(1, :count) i"""
+
+
 def _counts(expired: int) -> dict[str, int]:
     counts = {kind: int(expired * share) for kind, share in SHARES.items()}
     counts["idempotency_keys"] = expired - sum(counts.values())
@@ -278,6 +289,11 @@ def load(expired: int) -> tuple[dict[str, int], list[Business]]:
             conn.run(_APPOINTMENTS, **common, per_staff=per_staff, ahead=False, age=days["notifications"],
                      links=LINKS_PER_APPOINTMENT, state="enqueued")
             made["booking_links"] += conn.row_count
+            run(_CALENDAR_OAUTH_STATES, "calendar_oauth_states", bid=bid, uid=uid, sid=made_for.staff_ids[0],
+                prefix=f"{tag}old-", count=half["calendar_oauth_states"],
+                age=f"{retention.CALENDAR_OAUTH_STATES_DAYS} days 1 hour")
+            run(_CALENDAR_OAUTH_STATES, None, bid=bid, uid=uid, sid=made_for.staff_ids[0], prefix=f"{tag}live-",
+                count=LIVE, age="-5 minutes")
             made["reminders"] += 2 * per_staff * staff  # 1440 and 120 minutes before: SHARES' 0.04 in all
             conn.run(_APPOINTMENTS, **common, per_staff=LIVE // (LINKS_PER_APPOINTMENT * staff), ahead=True,
                      age="1 day", links=LINKS_PER_APPOINTMENT, state="scheduled")
@@ -327,7 +343,8 @@ SELECT (SELECT count(*) FROM idempotency_keys) AS idempotency_keys,
        (SELECT count(*) FROM dead_letters) AS dead_letters, (SELECT count(*) FROM outbox) AS outbox,
        (SELECT count(*) FROM notification_deliveries) AS notification_deliveries,
        (SELECT count(*) FROM reminders) AS reminders, (SELECT count(*) FROM stripe_events) AS stripe_events,
-       (SELECT count(*) FROM usage_reports) AS usage_reports"""
+       (SELECT count(*) FROM usage_reports) AS usage_reports,
+       (SELECT count(*) FROM calendar_oauth_states) AS calendar_oauth_states"""
 
 
 def census() -> dict[str, int]:
@@ -357,6 +374,7 @@ def _plans(batch: int) -> dict[str, list[str]]:
         "outbox": (outbox._PRUNE, cfg.retention_notifications_days * day, {"max_attempts": outbox.MAX_ATTEMPTS}),
         "notification_deliveries": (deliveries._PRUNE, cfg.retention_notifications_days * day, {}),
         "reminders": (reminders._PRUNE, cfg.retention_notifications_days * day, {}),
+        "calendar_oauth_states": (calendar_oauth._PRUNE, retention.CALENDAR_OAUTH_STATES_DAYS * day, {}),
     }
     plans = {}
     for name, (sql, older_than_s, extra) in statements.items():

@@ -36,16 +36,18 @@ os.environ.update({
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
 
-def _local_stage_stripe() -> dict[str, str]:
-    """The local stage's Stripe keys and prices: the Chalice test client lays the stage's variables
-    over ours for each request, so the tests use the same ones (and the in-process twin, a backend the
-    local stage leaves unset for this reason)."""
+def _local_stage_twins() -> dict[str, str]:
+    """The local stage's Stripe and Google settings (keys, prices, OAuth client, token keys): the
+    Chalice test client lays the stage's variables over ours for each request, so the tests use the
+    same ones (and the in-process twins, backends the local stage leaves unset for this reason)."""
     config = json.loads((Path(__file__).resolve().parents[1] / ".chalice" / "config.json").read_text())
     stage = config["stages"]["local"]["environment_variables"]
-    return {name: value for name, value in stage.items() if name.startswith("STRIPE_")}
+    return {name: value for name, value in stage.items() if name.startswith(("STRIPE_", "GOOGLE_"))}
 
 
-os.environ.update({**_local_stage_stripe(), "STRIPE_BACKEND": "twin"})
+# As `make run` sets them for its API (Makefile, LOCAL_GOOGLE): Google's way back, and push.
+os.environ.update({**_local_stage_twins(), "STRIPE_BACKEND": "twin", "GOOGLE_BACKEND": "twin",
+                   "GOOGLE_PUSH_ADDRESS": "http://127.0.0.1:8000/calendar/google/notifications"})
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -124,6 +126,36 @@ def stripe_twin():
     from chalicelib.integrations import stripe_twin as twin
 
     return twin.reset()
+
+
+# The advisory lock under which tests share the database's Google connections (any fixed number).
+GOOGLE_LOCK = 7_230_413
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "whole_google: runs the calendar schedule over every tenant's connections")
+
+
+@pytest.fixture
+def google_twin(request, monkeypatch):
+    """A fresh Google twin (OAuth and Calendar) behind the API's Google client (``GOOGLE_BACKEND=twin``)
+    for this test, with googleapiclient's back-off between retries taking no time; and a turn at the
+    database's Google connections. The calendar schedule works on every tenant's connections, and each
+    test process has a twin of its own that knows none of another process's tokens (a sync there
+    would find the grant lost): a test marked ``whole_google`` has them to itself, the others share."""
+    from chalicelib.core.migrations import owner_connection
+    from chalicelib.integrations import google_calendar
+    from chalicelib.integrations import google_twin as twin
+
+    monkeypatch.setattr(google_calendar, "sleep", lambda seconds: None)
+    alone = request.node.get_closest_marker("whole_google") is not None
+    conn = owner_connection()
+    try:
+        conn.run("SET lock_timeout = '300s'")  # far longer than any test holding it: fail, never hang
+        conn.run("SELECT pg_advisory_lock(:key)" if alone else "SELECT pg_advisory_lock_shared(:key)", key=GOOGLE_LOCK)
+        yield twin.reset()
+    finally:
+        conn.close()
 
 
 @pytest.fixture

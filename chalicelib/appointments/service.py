@@ -592,6 +592,40 @@ def read(tx: Tx, appointment_id: UUID) -> dict[str, Any] | None:
     return tx.one(_GET, id=appointment_id)
 
 
+_FOR_CALENDAR = """-- an appointment as its staff member's calendar event shows it: status, times and version, with the
+-- names of its service, customer, location (and its address and zone) and business
+SELECT a.id, a.status, a.staff_id, a.start_at, a.end_at, a.version, sv.name AS service_name,
+       c.name AS customer_name, l.name AS location_name, l.address AS location_address, l.time_zone,
+       b.name AS business_name
+  FROM appointments a
+  JOIN services sv ON sv.business_id = a.business_id AND sv.id = a.service_id
+  JOIN customers c ON c.business_id = a.business_id AND c.id = a.customer_id
+  JOIN locations l ON l.business_id = a.business_id AND l.id = a.location_id
+  JOIN businesses b ON b.id = a.business_id
+ WHERE a.id = :id"""
+
+_UPCOMING_OF_STAFF = """-- a staff member's active appointments not over yet and starting before :until, soonest first (an
+-- appointment lasts at most 24 hours: the bound on start_at lets appointments_staff_idx find them)
+SELECT id FROM appointments
+ WHERE business_id = :bid AND staff_id = :staff_id AND status IN ('pending', 'confirmed')
+   AND start_at > now() - interval '24 hours' AND start_at < :until AND end_at > now()
+ ORDER BY start_at, id
+ LIMIT :limit"""
+
+
+def for_calendar(tx: Tx, appointment_id: UUID) -> dict[str, Any] | None:
+    """What a staff member's Google event of the appointment says, as the appointment is now (None: no
+    such appointment in the caller's tenant). For calendar sync, which writes the event."""
+    return tx.one(_FOR_CALENDAR, id=appointment_id)
+
+
+def upcoming_of_staff(tx: Tx, business_id: UUID, staff_id: UUID, *, until: datetime, limit: int) -> list[UUID]:
+    """The ids of a staff member's active appointments not over yet that start before ``until``, at most
+    ``limit``, soonest first: what calendar sync writes into a calendar just connected."""
+    return [r["id"] for r in tx.all(_UPCOMING_OF_STAFF, bid=business_id, staff_id=staff_id, until=until,
+                                    limit=limit)]
+
+
 def history(caller: Caller, appointment_id: UUID) -> dict[str, Any]:
     with db.tenant_tx(caller.business_id) as tx:
         _visible(tx, tx.one(_GET, id=appointment_id), caller)
@@ -922,6 +956,12 @@ UPDATE appointment_history h
 _FORGET_LINKS = """-- ... and their manage links stop working
 DELETE FROM booking_links WHERE appointment_id IN (SELECT id FROM appointments WHERE customer_id = :customer_id)"""
 
+_TOLD_CUSTOMER_ERASED = """-- ... and where their appointments are shown elsewhere (staff's Google calendars name the customer), a
+-- new version of each one that is on or took place, for the readers of its event to write it again
+UPDATE appointments SET version = version + 1, updated_at = now()
+ WHERE customer_id = :customer_id AND status = ANY(CAST(:statuses AS text[]))
+RETURNING id, business_id"""
+
 _IDS_OF_CUSTOMER = """-- every appointment of one customer, any status
 SELECT id FROM appointments WHERE customer_id = :customer_id"""
 
@@ -929,9 +969,15 @@ SELECT id FROM appointments WHERE customer_id = :customer_id"""
 def forget_customer(tx: Tx, customer_id: UUID) -> None:
     """The appointments' part of a customer's GDPR erase, inside the caller's (the erase's)
     transaction: their appointments' notes, internal notes and cancellation reasons, and the copies
-    of those in the history and in the events about them, are cleared; their manage links end."""
+    of those in the history and in the events about them, are cleared; their manage links end; and
+    an event about each appointment on or past (``appointment.customer_erased``) has its readers
+    write it again without the name (calendar sync: the staff member's Google event)."""
     tx.execute(_FORGET_TEXT, customer_id=customer_id)
     tx.execute(_FORGET_HISTORY_TEXT, customer_id=customer_id, fields=list(_FREE_TEXT))
     tx.execute(_FORGET_LINKS, customer_id=customer_id)
     outbox.forget(tx, [row["id"] for row in tx.all(_IDS_OF_CUSTOMER, customer_id=customer_id)],
                   keys=["reason", "recipient"])
+    outbox.add_many(tx, [outbox.Event(row["business_id"], "appointment.customer_erased", row["id"],
+                                      {"appointment_id": str(row["id"])})
+                         for row in tx.all(_TOLD_CUSTOMER_ERASED, customer_id=customer_id,
+                                           statuses=[*ACTIVE, "completed", "no_show"])])

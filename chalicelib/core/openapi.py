@@ -44,8 +44,8 @@ _GATEWAY_ERROR_SCHEMA = {
                  {"message": "Internal server error"}, {"message": "Endpoint request timed out"}],
 }
 
-_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No content", 400: "Malformed JSON",
-            401: "No or invalid token", 403: "Token refused, or the role or plan does not allow it",
+_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No content", 302: "Found: a redirect (see Location)",
+            400: "Malformed JSON", 401: "No or invalid token", 403: "Token refused, or the role or plan does not allow it",
             404: "Not found (or another tenant's)", 409: "Conflict", 413: "Body over 1 MiB",
             415: "Content-Type is not JSON", 422: "Validation failed", 429: "Rate limited",
             500: "An unexpected fault (no detail of it is given)", 502: "The function failed (API Gateway's body)",

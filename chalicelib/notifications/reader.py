@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib.events import readers
 
 # the prefixes the worker has a composer for
-TOPICS = ("appointment.", "auth.", "billing.", "customer.", "notification.fallback")
+TOPICS = ("appointment.", "auth.", "billing.", "calendar.reconnect_needed", "customer.", "notification.fallback")
 
 
 def handle(event: dict[str, Any]) -> None:

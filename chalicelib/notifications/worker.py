@@ -30,12 +30,13 @@ Composer = Callable[[Tx, dict[str, Any]], list[Outgoing]]
 def _composers() -> dict[str, Composer]:
     from chalicelib.auth import messages as auth_messages
     from chalicelib.billing import messages as billing_messages
+    from chalicelib.calendar import messages as calendar_messages
     from chalicelib.customers import messages as customer_messages
     from chalicelib.notifications import appointment_messages
 
     return {"appointment.": appointment_messages.compose, "auth.": auth_messages.compose,
-            "billing.": billing_messages.compose, "customer.": customer_messages.compose,
-            "notification.fallback": _compose_fallback}
+            "billing.": billing_messages.compose, "calendar.reconnect_needed": calendar_messages.compose,
+            "customer.": customer_messages.compose, "notification.fallback": _compose_fallback}
 
 
 def _compose(tx: Tx, row: dict[str, Any]) -> list[Outgoing]:

@@ -4,9 +4,10 @@ Each rule names one kind of row and its period, a setting in days (``RETENTION_*
 ``core/settings.py``): idempotency answers, failed log-ins, expired tokens (refresh tokens, e-mailed
 links, invitations, marketing-consent requests never confirmed), manage links of appointments long
 over, the notification pipeline's record (events, the delivery log, reminders sent, dead letters),
-and the Stripe events the billing webhook saw (its replay guard; Stripe retries for 3 days). Three
+and the Stripe events the billing webhook saw (its replay guard; Stripe retries for 3 days). Four
 periods are the owner's, not settings: log-in devices go when their trust lapses, rate-limit windows
-once long ended, usage reports 400 days after they were sent to Stripe. What is still needed never
+once long ended, usage reports 400 days after they were sent to Stripe, and Google Calendar connects
+(OAuth states, 10 minutes long) a day after they expired. What is still needed never
 matches a rule: an event not dispatched yet, a live idempotency claim, a token not yet expired, a
 consent request confirmed (the proof of the opt-in), a link to an appointment still ahead, the event
 of a dead letter still kept, a usage report not yet sent.
@@ -36,6 +37,7 @@ from chalicelib.appointments import service as appointments
 from chalicelib.auth import service as auth
 from chalicelib.billing import meter_reports, webhook
 from chalicelib.business import service as business
+from chalicelib.calendar import oauth as calendar_oauth
 from chalicelib.core import db, idempotency, log, rate_limit
 from chalicelib.core.db import Tx
 from chalicelib.core.settings import Settings, settings
@@ -47,6 +49,8 @@ DAY_S = 24 * 3600
 # Sent usage reports: a year and a month, past the invoice they were billed on (yearly plans too) and
 # the time to dispute it.
 USAGE_REPORTS_DAYS = 400
+# Google Calendar connects: a state is good for 10 minutes; a day on, nobody is still finishing one.
+CALENDAR_OAUTH_STATES_DAYS = 1
 
 # Where a rule stands in a run: FIRST before its first batch; a paged rule then keeps an Arc.
 FIRST = "first"
@@ -133,6 +137,8 @@ RULES: tuple[Rule, ...] = (
     Rule("stripe_events", _days("retention_stripe_events_days"), _oldest_first(webhook.prune_events)),
     # usage reported to Stripe: kept past the invoice it was billed on and any dispute of it
     Rule("usage_reports", lambda _: USAGE_REPORTS_DAYS * DAY_S, _oldest_first(meter_reports.prune)),
+    Rule("calendar_oauth_states", lambda _: CALENDAR_OAUTH_STATES_DAYS * DAY_S,
+         _oldest_first(calendar_oauth.prune_states)),
 )
 
 

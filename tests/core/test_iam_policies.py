@@ -33,17 +33,17 @@ DEPLOYED_STAGES = ("dev", "prod")
 # function `api_handler` and the built-in authorizer by its function's name; the others are app.py's
 # handlers. Listed, not only read from app.py, so that a function's policy is written before its handler.
 FUNCTIONS = ("api_handler", "jwt_auth", "notification_worker", "outbox_sweep", "reminder_sweep", "retention_sweep",
-             "billing_sweep")
+             "billing_sweep", "calendar_sync")
 
 # What each function's code calls: per action, the kinds of resource it calls it on (see _resources).
 USES: dict[str, dict[str, set[str]]] = {
     # Every route: the database, signing in (JWT keys), the WhatsApp webhook's app secret, a business's
     # WhatsApp token (stored and checked), Stripe (checkout, portal, the webhook's signing secret and its
-    # re-fetch), presigned logo and photo uploads, dispatching the outbox after a commit, and the
+    # re-fetch), Google (the OAuth client, the keys sealing calendar tokens: connect, sync now, disconnect), presigned logo and photo uploads, dispatching the outbox after a commit, and the
     # dead-letter view and redrive.
     "api_handler": {
         "secretsmanager:GetSecretValue": {"db_secret", "jwt_secret", "whatsapp_secret", "whatsapp_tokens",
-                                          "stripe_secret"},
+                                          "stripe_secret", "google_secret"},
         "secretsmanager:CreateSecret": {"whatsapp_tokens"},
         "secretsmanager:PutSecretValue": {"whatsapp_tokens"},
         "s3:PutObject": {"uploads"},
@@ -55,10 +55,10 @@ USES: dict[str, dict[str, set[str]]] = {
     # Checks a bearer token: the JWT keys and nothing else.
     "jwt_auth": {"secretsmanager:GetSecretValue": {"jwt_secret"}},
     # One queue message: the database, the JWT keys (a message's manage, verify and reset links are derived
-    # from them), a business's WhatsApp token, SES. Lambda's event source mapping polls the queue and
+    # from them), a business's WhatsApp token, SES, Google (the calendar reader writes booking events). Lambda's event source mapping polls the queue and
     # deletes what the function handled with the function's own role.
     "notification_worker": {
-        "secretsmanager:GetSecretValue": {"db_secret", "jwt_secret", "whatsapp_tokens"},
+        "secretsmanager:GetSecretValue": {"db_secret", "jwt_secret", "whatsapp_tokens", "google_secret"},
         "ses:SendEmail": {"mail_identity"},
         "ses:SendRawEmail": {"mail_identity"},  # what SES checks for SendEmail with raw MIME content
         "sqs:ReceiveMessage": {"queue"},
@@ -81,6 +81,10 @@ USES: dict[str, dict[str, set[str]]] = {
     # Daily: trial and suspension e-mails become outbox rows, sent to the queue after the commit; Stripe
     # (a past-due subscription re-fetched, meter events sent) with the Stripe secret's API key.
     "billing_sweep": {"secretsmanager:GetSecretValue": {"db_secret", "stripe_secret"},
+                      "sqs:GetQueueUrl": {"queue"}, "sqs:SendMessage": {"queue"}},
+    # Every 15 minutes: each Google Calendar connection synced, push channels renewed, failed event writes
+    # retried (the Google secret); a connection that lost its grant writes its e-mail to the outbox.
+    "calendar_sync": {"secretsmanager:GetSecretValue": {"db_secret", "google_secret"},
                       "sqs:GetQueueUrl": {"queue"}, "sqs:SendMessage": {"queue"}},
 }
 _LOGS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
@@ -131,6 +135,7 @@ def _resources(stage: str, function: str) -> dict[str, set[str]]:
         "whatsapp_secret": {secret(env["WHATSAPP_SECRET_ARN"])},
         "whatsapp_tokens": {f"{sm}booking/{stage}/whatsapp/*"},  # integrations.whatsapp._secret_name
         "stripe_secret": {secret(env["STRIPE_SECRET_ARN"])},
+        "google_secret": {secret(env["GOOGLE_SECRET_ARN"])},
         "uploads": {f"arn:aws:s3:::{env['UPLOADS_BUCKET']}/businesses/*"},  # every upload key's prefix
         "queue": {queue(env["NOTIFICATIONS_QUEUE"])},
         "dlq": {queue(env["NOTIFICATIONS_DLQ"])},

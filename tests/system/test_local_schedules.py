@@ -4,11 +4,11 @@ from __future__ import annotations
 from chalicelib.system import local_schedules
 
 
-def test_the_runner_runs_the_outbox_sweep_every_minute_the_reminders_every_five_retention_and_billing_daily():
+def test_the_runner_runs_the_outbox_sweep_every_minute_reminders_every_five_calendars_every_fifteen_and_dailies():
     from app import app
 
     assert local_schedules.rates(app) == {"outbox_sweep": 60, "reminder_sweep": 300, "retention_sweep": 86400,
-                                          "billing_sweep": 86400}
+                                          "billing_sweep": 86400, "calendar_sync": 900}
 
 
 def test_the_runner_uses_the_local_stages_variables():
