@@ -5,9 +5,11 @@ import { defineConfig } from "@playwright/test";
 import { E2E } from "./e2e/ports";
 
 // The API's data lives apart from `make run`'s (.local), and starts empty each run; the servers' logs
-// go to test-results/stack-{api,moto,stripe}.log.
+// go to test-results/stack-{api,moto,stripe,google}.log.
 export const STACK_DIR = `${process.cwd()}/test-results/stack`;
 const STACK = `LOCAL_DIR=${STACK_DIR} AWS_ENDPOINT_URL=http://127.0.0.1:${E2E.aws} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1`;
+// Google's consent page sends the browser back to this stack's API, and its calendars push to it.
+const GOOGLE_BACK = `GOOGLE_REDIRECT_URI=http://127.0.0.1:${E2E.api}/calendar/google/callback GOOGLE_PUSH_ADDRESS=http://127.0.0.1:${E2E.api}/calendar/google/notifications`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -35,7 +37,7 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: `rm -rf ${STACK_DIR} && mkdir -p ${STACK_DIR} && cd .. && ${STACK} .venv/bin/python -m chalicelib.core.migrations && ${STACK} .venv/bin/python -m chalicelib.system.local_bucket && ${STACK} .venv/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port ${E2E.api} 2>>${STACK_DIR}-api.log`,
+      command: `rm -rf ${STACK_DIR} && mkdir -p ${STACK_DIR} && cd .. && ${STACK} .venv/bin/python -m chalicelib.core.migrations && ${STACK} .venv/bin/python -m chalicelib.system.local_bucket && ${STACK} ${GOOGLE_BACK} .venv/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port ${E2E.api} 2>>${STACK_DIR}-api.log`,
       url: `http://127.0.0.1:${E2E.api}/system/version`,
       reuseExistingServer: false,
       timeout: 180_000,
@@ -45,6 +47,14 @@ export default defineConfig({
       // pages post signed webhooks to this stack's API.
       command: `cd .. && STRIPE_TWIN_WEBHOOK_URL=http://127.0.0.1:${E2E.api}/billing/webhook .venv/bin/python -m chalicelib.integrations.stripe_twin_server >>${STACK_DIR}-stripe.log 2>&1`,
       port: E2E.stripe,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // Google's offline twin on the local stage's GOOGLE_*_BASE port: its consent page sends the
+      // browser back to the API's callback with a code, and it keeps the calendars the API syncs.
+      command: `cd .. && ${GOOGLE_BACK} .venv/bin/python -m chalicelib.integrations.google_twin_server >>${STACK_DIR}-google.log 2>&1`,
+      port: E2E.google,
       reuseExistingServer: false,
       timeout: 60_000,
     },

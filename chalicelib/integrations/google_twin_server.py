@@ -244,7 +244,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.parse_args(argv)
     from chalicelib.system.local_schedules import stage_environment
 
-    # The same OAuth client and redirect URI as the API that `chalice local` runs with the local stage.
+    # The same OAuth client as the API that `chalice local` runs with the local stage, and the redirect
+    # URI its environment names (GOOGLE_REDIRECT_URI: the Makefile and the journeys set it per port).
     os.environ.update(stage_environment("local"))
     settings.cache_clear()
     port = urlsplit(settings().google_api_base).port or 9300

@@ -54,6 +54,7 @@ const routes = (
       <Route path="/settings/plans" element={screen(() => import("./routes/app/plans"))} />
       <Route path="/settings/billing" element={screen(() => import("./routes/app/billing"))} />
       <Route path="/team" element={screen(() => import("./routes/app/team"))} />
+      <Route path="/account" element={screen(() => import("./routes/app/account"))} />
       <Route path="/admin" element={screen(() => import("./routes/app/admin-tenants"))} />
       <Route path="/admin/tenants/:businessId" element={screen(() => import("./routes/app/admin-tenant"))} />
       <Route path="/admin/metrics" element={screen(() => import("./routes/app/admin-metrics"))} />

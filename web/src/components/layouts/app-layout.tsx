@@ -80,15 +80,18 @@ function SignedIn() {
             ))}
           </nav>
           <div className="topbar-user">
-            <span className="avatar" aria-hidden="true">
-              {initials}
-            </span>
-            <span className="user-meta">
-              <span className="user-name">{user.name || user.email}</span>
-              <span className="user-role">
-                {ROLE_LABEL[role]} · {plan}
+            {/* The member's own page: their login and their Google Calendar. */}
+            <NavLink to="/account" className="topbar-account" aria-label="Your account">
+              <span className="avatar" aria-hidden="true">
+                {initials}
               </span>
-            </span>
+              <span className="user-meta">
+                <span className="user-name">{user.name || user.email}</span>
+                <span className="user-role">
+                  {ROLE_LABEL[role]} · {plan}
+                </span>
+              </span>
+            </NavLink>
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => void logout()}>
               Log out
             </button>

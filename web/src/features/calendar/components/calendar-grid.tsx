@@ -1,8 +1,9 @@
 // The time grid (react-big-calendar, with its drag-and-drop addon): a day with a column per staff
 // member, a week, or a month. Everything it is given is a "wall clock as if local" Date of the
 // business's zone (see lib/wall-clock.ts), and everything it hands back is turned into an instant
-// before it goes anywhere.
-import { createContext, useContext, useMemo, useState, type CSSProperties } from "react";
+// before it goes anywhere. Google busy times are drawn in the day columns, under the appointments,
+// where the shading is (each person's column of a day, or the week of one person).
+import { createContext, useContext, useMemo, useState, type CSSProperties, type ReactNode, type Ref } from "react";
 import { Calendar, type EventProps, type HeaderProps, type SlotInfo } from "react-big-calendar";
 import dragAndDrop, { type EventInteractionArgs } from "react-big-calendar/lib/addons/dragAndDrop";
 import "react-big-calendar/lib/css/react-big-calendar.css";
@@ -13,8 +14,11 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { useToast } from "../../../components/ui/toast";
 import { ApiError, type Schemas } from "../../../lib/api-client";
-import { addDays, dayBounds, formatDateTime, zoneName } from "../../../lib/zoned";
+import { addDays, dayBounds, formatDateTime, localDate, zoneName } from "../../../lib/zoned";
 import type { StaffMember } from "../../staff/api/staff";
+import { useGoogleBusy } from "../../calendar-sync/api/calendar-sync";
+import { BusyBlock } from "../../calendar-sync/components/busy-block";
+import { BUSY_TITLE, busyPieces } from "../../calendar-sync/lib/busy";
 import { useMoveAppointment, useSchedules, useTimeOff, type Appointment } from "../api/calendar";
 import { shadeAt, SHADE_LABELS, workingTime, type WorkingTime } from "../lib/shading";
 import { countWords, datesOf, safeColor, STATUS_LABELS, viewRange, type View } from "../lib/view";
@@ -69,8 +73,61 @@ function EventContent({ event }: EventProps<CalendarEvent>) {
   );
 }
 
+/** A Google busy time in wall-clock Dates, within one day. */
+interface BusyTime {
+  staffId: string;
+  day: string;
+  start: Date;
+  end: Date;
+  label: string;
+}
+
+/** The busy times to draw, and whose they are in a grid without staff columns (one person's week). */
+const BusyTimes = createContext<{ times: BusyTime[]; staffId: string | undefined }>({ times: [], staffId: undefined });
+
+const NO_ONE: string[] = [];
+
+/**
+ * A day column with its Google busy times drawn first, so the appointments lie over them. Not
+ * through react-big-calendar's background events: those are drawn as focusable buttons that open
+ * like appointments, and the drag-and-drop addon remounts every event when given an event wrapper.
+ */
+function DayColumn({
+  ref,
+  date,
+  resource,
+  slotMetrics,
+  className,
+  style,
+  children,
+}: {
+  ref?: Ref<HTMLDivElement>;
+  date?: Date;
+  resource?: unknown;
+  slotMetrics?: { getRange: (start: Date, end: Date) => { top: number; height: number } };
+  className?: string;
+  style?: CSSProperties;
+  children?: ReactNode;
+}) {
+  const busy = useContext(BusyTimes);
+  const staffId = typeof resource === "string" ? resource : busy.staffId;
+  const day = date ? wallDateString(date) : "";
+  const here = busy.times.filter((t) => t.staffId === staffId && t.day === day);
+  return (
+    <div ref={ref} className={className} style={style}>
+      {slotMetrics &&
+        here.map((t) => {
+          const { top, height } = slotMetrics.getRange(t.start, t.end);
+          return <BusyBlock key={t.start.getTime()} label={t.label} top={top} height={height} />;
+        })}
+      {children}
+    </div>
+  );
+}
+
 const components = {
   event: EventContent,
+  dayColumnWrapper: DayColumn,
   week: { header: DayHeader },
 };
 
@@ -97,6 +154,7 @@ export function CalendarGrid({
   services,
   zoneOf,
   busy,
+  googleBusy,
   onNavigate,
   onOpen,
 }: {
@@ -115,6 +173,8 @@ export function CalendarGrid({
   services: Map<string, Schemas["Service"]>;
   zoneOf: (locationId: string | null) => string;
   busy: boolean;
+  /** The plan has Google Calendar sync: draw the staff's Google busy times. */
+  googleBusy: boolean;
   onNavigate: (date: string, view: View) => void;
   onOpen: (appointmentId: string) => void;
 }) {
@@ -172,6 +232,22 @@ export function CalendarGrid({
     }
     return map;
   }, [shadedIds, schedules, timeOff, from, to, zoneOf, locationId]);
+
+  // Google busy times go where the shading goes: they are one person's, like their working hours.
+  const busyIds = googleBusy ? shadedIds : NO_ONE;
+  const googleBlocks = useGoogleBusy({ from, to, tz: timeZone, staffId: oneStaffId }, { enabled: busyIds.length > 0 });
+  const busyTimes = useMemo(
+    () => ({
+      staffId: oneStaffId,
+      times: busyPieces(googleBlocks.data ?? [], { staffIds: busyIds, timeZone, locale, nameOf: (id) => staffName.get(id) }).map(
+        (piece): BusyTime => {
+          const day = localDate(piece.startsAt, timeZone);
+          return { staffId: piece.staffId, day, start: toWall(piece.startsAt, timeZone), end: toWall(piece.endsAt, timeZone), label: piece.label };
+        },
+      ),
+    }),
+    [googleBlocks.data, busyIds, oneStaffId, timeZone, locale, staffName],
+  );
 
   const counts = useMemo(() => {
     const map = new Map<string, number>();
@@ -261,45 +337,51 @@ export function CalendarGrid({
           <li><span className="cal-swatch cal-slot-off" aria-hidden="true" /> Not working</li>
           <li><span className="cal-swatch cal-slot-break" aria-hidden="true" /> Break</li>
           <li><span className="cal-swatch cal-slot-time-off" aria-hidden="true" /> Time off</li>
+          {busyTimes.times.length > 0 && (
+            <li><span className="cal-swatch cal-busy-swatch" aria-hidden="true" /> {BUSY_TITLE}</li>
+          )}
         </ul>
       )}
-      <DayCounts.Provider value={counts}>
-        <DnDCalendar
-          localizer={localizer}
-          culture="en-GB"
-          formats={formats}
-          components={components}
-          toolbar={false}
-          view={view}
-          views={["day", "week", "month"]}
-          date={wallDate(date)}
-          onNavigate={(next, nextView) => onNavigate(wallDateString(next), nextView === "week" || nextView === "month" ? nextView : "day")}
-          onView={(nextView) => onNavigate(date, nextView === "week" || nextView === "month" ? nextView : "day")}
-          drilldownView="day"
-          getNow={() => toWall(Date.now(), timeZone)}
-          events={events}
-          {...(resources ? { resources, resourceIdAccessor: "id" as const, resourceTitleAccessor: "title" as const, resourceAccessor: "staffId" as const } : {})}
-          step={15}
-          timeslots={4}
-          scrollToTime={scrollToTime}
-          selectable
-          popup
-          onSelectSlot={book}
-          onSelectEvent={(event) => onOpen(event.id)}
-          onKeyPressEvent={(event, e) => {
-            const key = (e as unknown as KeyboardEvent).key;
-            if (key === "Enter" || key === " ") onOpen(event.id);
-          }}
-          onEventDrop={drop}
-          draggableAccessor={movable}
-          resizable={false}
-          slotPropGetter={slotPropGetter}
-          eventPropGetter={eventPropGetter}
-          tooltipAccessor={(e) => `${e.title}, ${e.customer}, ${STATUS_LABELS[e.appointment.status]}`}
-          dayLayoutAlgorithm="no-overlap"
-          style={{ height: view === "month" ? 720 : 760 }}
-        />
-      </DayCounts.Provider>
+      {googleBlocks.isError && <p className="cal-note">Busy times from Google Calendar could not be loaded: {googleBlocks.error.message}</p>}
+      <BusyTimes.Provider value={busyTimes}>
+        <DayCounts.Provider value={counts}>
+          <DnDCalendar
+            localizer={localizer}
+            culture="en-GB"
+            formats={formats}
+            components={components}
+            toolbar={false}
+            view={view}
+            views={["day", "week", "month"]}
+            date={wallDate(date)}
+            onNavigate={(next, nextView) => onNavigate(wallDateString(next), nextView === "week" || nextView === "month" ? nextView : "day")}
+            onView={(nextView) => onNavigate(date, nextView === "week" || nextView === "month" ? nextView : "day")}
+            drilldownView="day"
+            getNow={() => toWall(Date.now(), timeZone)}
+            events={events}
+            {...(resources ? { resources, resourceIdAccessor: "id" as const, resourceTitleAccessor: "title" as const, resourceAccessor: "staffId" as const } : {})}
+            step={15}
+            timeslots={4}
+            scrollToTime={scrollToTime}
+            selectable
+            popup
+            onSelectSlot={book}
+            onSelectEvent={(event) => onOpen(event.id)}
+            onKeyPressEvent={(event, e) => {
+              const key = (e as unknown as KeyboardEvent).key;
+              if (key === "Enter" || key === " ") onOpen(event.id);
+            }}
+            onEventDrop={drop}
+            draggableAccessor={movable}
+            resizable={false}
+            slotPropGetter={slotPropGetter}
+            eventPropGetter={eventPropGetter}
+            tooltipAccessor={(e) => `${e.title}, ${e.customer}, ${STATUS_LABELS[e.appointment.status]}`}
+            dayLayoutAlgorithm="no-overlap"
+            style={{ height: view === "month" ? 720 : 760 }}
+          />
+        </DayCounts.Provider>
+      </BusyTimes.Provider>
     </section>
   );
 }

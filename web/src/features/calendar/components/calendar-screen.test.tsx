@@ -1,13 +1,14 @@
-import { act, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ComponentType } from "react";
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { fakeApi, type Handler } from "../../../testing/fake-api";
 import { renderScreen } from "../../../testing/render";
 import type { CalendarEvent } from "./calendar-grid";
 import { IDS, location, me, page, schedule, service, stylist, timeOff } from "../../../testing/fixtures";
 import { appointment } from "../testing/fixtures";
-import { formatDay } from "../../../lib/zoned";
+import { formatDay, formatTimeRange } from "../../../lib/zoned";
+import { busy } from "../../calendar-sync/testing/fixtures";
 import { dashboardLocale } from "../../../lib/format";
 import { CalendarScreen } from "./calendar-screen";
 
@@ -48,6 +49,7 @@ function api(extra: Record<string, Handler> = {}) {
     "GET /staff/{staff_id}/time-off": (_req, { staff_id }) => ({
       body: page(staff_id === IDS.dana ? [timeOff({ starts_at: "2026-12-07T09:00:00Z", ends_at: "2026-12-07T11:00:00Z", staff_id: IDS.dana })] : []),
     }),
+    "GET /calendar/busy": { body: { items: [] } },
     ...extra,
   });
 }
@@ -312,4 +314,92 @@ test("cancelled appointments are hidden until asked for, then drawn as cancelled
   });
   expect(drawn).toHaveClass("cal-appt-cancelled");
   expect(screen.getByTestId("appointment-count")).toHaveTextContent("2 appointments");
+});
+
+describe("Google busy times", () => {
+  const LONDON = "Europe/London";
+  const range = (from: string, to: string) => formatTimeRange(from, to, LONDON, dashboardLocale());
+  /** The busy blocks drawn in a column. */
+  const blocksIn = (column: HTMLElement) => within(column).queryAllByRole("img", { name: /^Busy \(Google\)/ });
+  const heightInMinutes = (block: HTMLElement) => Math.round((parseFloat(block.style.height) / 100) * 24 * 60);
+
+  test("grey blocks in their person's column, under the appointments, named with their times, never opened nor moved", async () => {
+    const server = api({
+      "GET /calendar/busy": {
+        body: {
+          items: [
+            busy(IDS.amara, "2026-12-07T12:00:00Z", "2026-12-07T13:30:00Z"),
+            busy(IDS.amara, "2026-12-07T13:00:00Z", "2026-12-07T14:00:00Z"),
+            busy(IDS.dana, "2026-12-07T15:00:00Z", "2026-12-07T15:30:00Z"),
+          ],
+        },
+      },
+    });
+    const { container } = await dayView(server);
+    const [amara, dana] = columns(container);
+    const block = await within(amara!).findByRole("img", { name: `Busy (Google), ${range("2026-12-07T12:00:00Z", "2026-12-07T14:00:00Z")}, Amara Okafor` }, SLOW);
+    expect(blocksIn(amara!)).toHaveLength(1);
+    expect(block).toHaveTextContent("Busy (Google)");
+    expect(minutesFromTop(block)).toBe(12 * 60);
+    expect(heightInMinutes(block)).toBe(2 * 60);
+    expect(blocksIn(dana!).map((b) => b.getAttribute("aria-label"))).toEqual([`Busy (Google), ${range("2026-12-07T15:00:00Z", "2026-12-07T15:30:00Z")}, Dana Demo`]);
+    // Under the appointments: drawn before them in the column, and neither focusable nor a button.
+    const appointments = amara!.querySelector(".rbc-events-container")!;
+    expect(block.compareDocumentPosition(appointments) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(block).not.toHaveAttribute("tabindex");
+    expect(within(amara!).queryByRole("button", { name: /Busy/ })).toBeNull();
+    expect(dnd.props!.events.map((e) => e.id)).toEqual([cut.id, colour.id]);
+    expect(within(screen.getByRole("list", { name: "Shading" })).getByText("Busy (Google)")).toBeInTheDocument();
+    expect(Object.fromEntries(server.callsTo("GET /calendar/busy")[0]!.query)).toEqual({ from: "2026-12-07", to: "2026-12-07", tz: LONDON });
+    // The grid still works as before: the appointment over its own time opens.
+    await userEvent.click(screen.getByText("Oscar Smith"));
+    expect(await screen.findByText(`Panel for ${cut.id}`)).toBeInTheDocument();
+  });
+
+  test("a week for one person: their busy times day by day, cut at midnight", async () => {
+    const server = api({
+      "GET /appointments": { body: page([cut]) },
+      "GET /calendar/busy": { body: { items: [busy(IDS.amara, "2026-12-08T22:00:00Z", "2026-12-09T02:00:00Z")] } },
+    });
+    const { container } = renderScreen(<CalendarScreen />, server, { path: `/calendar?view=week&date=2026-12-07&staff=${IDS.amara}`, route: "/calendar" });
+    const days = await waitFor(() => {
+      const found = columns(container);
+      expect(blocksIn(found[1]!)).toHaveLength(1);
+      return found;
+    }, SLOW);
+    const [tuesday] = blocksIn(days[1]!);
+    expect(minutesFromTop(tuesday!)).toBe(22 * 60);
+    // To the bottom of the day (the grid's day ends a minute short of midnight).
+    expect(minutesFromTop(tuesday!) + heightInMinutes(tuesday!)).toBeGreaterThanOrEqual(24 * 60 - 1);
+    const [wednesday] = blocksIn(days[2]!);
+    expect(wednesday).toHaveAccessibleName(`Busy (Google), ${range("2026-12-09T00:00:00Z", "2026-12-09T02:00:00Z")}, Amara Okafor`);
+    expect(minutesFromTop(wednesday!)).toBe(0);
+    expect(days.filter((d) => blocksIn(d).length > 0)).toHaveLength(2);
+    expect(Object.fromEntries(server.callsTo("GET /calendar/busy")[0]!.query)).toMatchObject({ from: "2026-12-07", to: "2026-12-13", staff_id: IDS.amara });
+  });
+
+  test("not asked for in a week of everyone, nor in a month, nor without Google Calendar in the plan", async () => {
+    const everyone = api({ "GET /appointments": { body: page([cut]) } });
+    renderScreen(<CalendarScreen />, everyone, { path: "/calendar?view=week&date=2026-12-07", route: "/calendar" });
+    await screen.findByText("Oscar Smith", {}, SLOW);
+    expect(everyone.callsTo("GET /calendar/busy")).toHaveLength(0);
+    cleanup();
+
+    const month = api({ "GET /appointments": { body: page([cut]) } });
+    renderScreen(<CalendarScreen />, month, { path: `/calendar?view=month&date=2026-12-07&staff=${IDS.amara}`, route: "/calendar" });
+    await screen.findByText(/Haircut/, {}, SLOW);
+    expect(month.callsTo("GET /calendar/busy")).toHaveLength(0);
+    cleanup();
+
+    const base = me();
+    const withoutPlan = api({ "GET /auth/me": { body: { ...base, features: { ...base.features, google_calendar: false } } } });
+    await dayView(withoutPlan);
+    expect(withoutPlan.callsTo("GET /calendar/busy")).toHaveLength(0);
+  });
+
+  test("busy times that cannot be loaded are said, and the appointments still show", async () => {
+    const { container } = await dayView(api({ "GET /calendar/busy": { status: 500, body: {} } }));
+    expect(await screen.findByText(/Busy times from Google Calendar could not be loaded/, {}, SLOW)).toBeInTheDocument();
+    expect(eventIn(columns(container)[0]!, "Oscar Smith")).toBeDefined();
+  });
 });

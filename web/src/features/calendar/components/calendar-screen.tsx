@@ -193,6 +193,7 @@ function Loaded({
         services={servicesById}
         zoneOf={zoneOf}
         busy={appointments.isFetching}
+        googleBusy={me.features.google_calendar}
         onNavigate={(d, v) => go({ date: d, view: v })}
         onOpen={setOpenId}
       />

@@ -10,6 +10,7 @@ function setup(extra: Parameters<typeof fakeApi>[0] = {}) {
     "GET /auth/me": { body: fx.me() },
     "GET /locations": { body: fx.page([fx.location()]) },
     "GET /business/users": { body: fx.team([fx.member()]) },
+    "GET /calendar/status": { body: { items: [] } },
     "GET /staff": (req) => ({
       body: fx.page(
         req.query.get("include_inactive") === "true"

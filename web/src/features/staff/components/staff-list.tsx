@@ -1,5 +1,6 @@
-// "/staff": every staff profile with photo, locations, whether customers can book them and whether
-// they have a login; `?new=1` opens the create form (the getting-started checklist links there).
+// "/staff": every staff profile with photo, locations, whether customers can book them, whether
+// they have a login and, when the plan has it, their Google Calendar connection (with a prompt when
+// some need reconnecting); `?new=1` opens the create form (the getting-started checklist links there).
 import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { Alert } from "../../../components/ui/alert";
@@ -12,6 +13,8 @@ import { useMediaUrl } from "../../../lib/config";
 import { useLocations } from "../../locations/api/locations";
 import { useStaffList, type StaffMember } from "../api/staff";
 import { useTeam } from "../../team/api/team";
+import { useCalendarStatus, type StatusItem } from "../../calendar-sync/api/calendar-sync";
+import { ConnectionCell, ReconnectPrompt, useGoogleCalendarFeature } from "../../calendar-sync/components/staff-connections";
 import { ProfilesVsLogins } from "./profiles-vs-logins";
 import { StaffForm } from "./staff-form";
 import "./staff.css";
@@ -30,6 +33,9 @@ export function StaffList() {
     setParams(next, { replace: true });
   };
   const locationName = new Map((locations.data ?? []).map((l) => [l.id, l.name]));
+  const google = useGoogleCalendarFeature();
+  const calendars = useCalendarStatus({ enabled: google });
+  const connectionOf = new Map((calendars.data ?? []).map((c) => [c.staff_id, c]));
 
   return (
     <div className="page">
@@ -67,26 +73,37 @@ export function StaffList() {
           their own working hours. A staff profile is not a login: invite people to sign in on the Team page.
         </EmptyState>
       ) : (
-        <section className="card card-flush" aria-label="Staff profiles">
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="sr-only">Staff profiles</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Locations</th>
-                  <th scope="col">Bookable</th>
-                  <th scope="col">Login</th>
-                </tr>
-              </thead>
-              <tbody>
-                {staff.data.map((member) => (
-                  <StaffRow key={member.id} member={member} locations={member.location_ids.map((id) => locationName.get(id) ?? "Unknown location")} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <>
+          {calendars.data && <ReconnectPrompt items={calendars.data} />}
+          <section className="card card-flush" aria-label="Staff profiles">
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="sr-only">Staff profiles</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Locations</th>
+                    <th scope="col">Bookable</th>
+                    <th scope="col">Login</th>
+                    {google && <th scope="col">Google Calendar</th>}
+                  </tr>
+                </thead>
+                <tbody>
+                  {staff.data.map((member) => (
+                    <StaffRow
+                      key={member.id}
+                      member={member}
+                      locations={member.location_ids.map((id) => locationName.get(id) ?? "Unknown location")}
+                      googleColumn={google}
+                      connection={connectionOf.get(member.id)}
+                    />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {calendars.isError && <p className="hint sync-table-note">We couldn't load the Google Calendar connections: {calendars.error.message}</p>}
+          </section>
+        </>
       )}
       <ProfilesVsLogins on="staff" />
       <Dialog open={creating} title="Add a staff member" onClose={() => setCreating(false)} wide>
@@ -96,13 +113,24 @@ export function StaffList() {
   );
 }
 
-function StaffRow({ member, locations }: { member: StaffMember; locations: string[] }) {
+function StaffRow({
+  member,
+  locations,
+  googleColumn,
+  connection,
+}: {
+  member: StaffMember;
+  locations: string[];
+  /** The plan has Google Calendar sync: a column for each person's connection. */
+  googleColumn: boolean;
+  connection: StatusItem | undefined;
+}) {
   const photo = useMediaUrl(member.photo_key);
   const team = useTeam({ enabled: member.user_id !== null });
   const login = member.user_id ? team.data?.members.find((m) => m.user_id === member.user_id) : undefined;
   const initials = member.name.split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
   return (
-    <tr>
+    <tr className={connection?.state === "reconnect_needed" ? "needs-reconnect" : undefined}>
       <th scope="row">
         <span className="staff-person">
           {photo ? <img className="staff-photo" src={photo} alt="" /> : <span className="avatar avatar-sm" aria-hidden="true">{initials}</span>}
@@ -121,6 +149,11 @@ function StaffRow({ member, locations }: { member: StaffMember; locations: strin
           <span className="muted">No login</span>
         )}
       </td>
+      {googleColumn && (
+        <td data-label="Google Calendar">
+          <ConnectionCell item={connection} />
+        </td>
+      )}
     </tr>
   );
 }

@@ -23,6 +23,7 @@ function setup(extra: Parameters<typeof fakeApi>[0] = {}, role: Schemas["Me"]["r
     "GET /staff/{staff_id}": { body: fx.staffMember() },
     "GET /staff/{staff_id}/schedule": { body: SCHEDULE },
     "GET /staff/{staff_id}/time-off": { body: fx.page([]) },
+    "GET /calendar/status": { body: { items: [] } },
     ...extra,
   });
 }

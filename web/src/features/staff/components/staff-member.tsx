@@ -1,4 +1,5 @@
-// "/staff/:staffId" (or "/staff/new"): the profile, photo, working hours and time off of one person.
+// "/staff/:staffId" (or "/staff/new"): the profile, photo, working hours and time off of one person,
+// and their Google Calendar connection when the plan has it.
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { Alert } from "../../../components/ui/alert";
@@ -12,6 +13,7 @@ import { roleAtLeast } from "../../../lib/format";
 import { useMe } from "../../../lib/session";
 import { PlanRefusal } from "../../billing/components/plan-refusal";
 import { planProblem } from "../../billing/lib/words";
+import { StaffCalendarCard, useGoogleCalendarFeature } from "../../calendar-sync/components/staff-connections";
 import { useLocations } from "../../locations/api/locations";
 import type { StaffMember } from "../api/staff";
 import { useDeactivateStaff, useSchedule, useStaffMember, useUpdateStaff } from "../api/staff-member";
@@ -62,6 +64,7 @@ function MemberPage({ member }: { member: StaffMember }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [planError, setPlanError] = useState<unknown>(null);
   const admin = roleAtLeast(me.data?.role, "admin");
+  const google = useGoogleCalendarFeature();
   const timeZone = member.time_zone ?? me.data?.business.time_zone ?? "UTC";
 
   const doDeactivate = () =>
@@ -126,6 +129,7 @@ function MemberPage({ member }: { member: StaffMember }) {
         <Hours member={member} />
       </section>
       <TimeOffSection staffId={member.id} timeZone={timeZone} />
+      {google && <StaffCalendarCard member={member} />}
       <ConfirmDialog
         open={confirming}
         title={`Deactivate ${member.name}?`}
