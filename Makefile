@@ -14,6 +14,9 @@ WEB_PORT ?= 5173
 # `make run` talks to a local moto server instead of AWS (uploads land there).
 LOCAL_AWS := AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) AWS_ACCESS_KEY_ID=local \
              AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1
+# ... and Google sends the browser back to, and pushes to, this API's port.
+LOCAL_GOOGLE := GOOGLE_REDIRECT_URI=http://127.0.0.1:$(PORT)/calendar/google/callback \
+                GOOGLE_PUSH_ADDRESS=http://127.0.0.1:$(PORT)/calendar/google/notifications
 
 .PHONY: run test test-python test-web migrate demo bench web-build api-types vendor-google clean
 
@@ -31,7 +34,8 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
 # Embedded PostgreSQL + migrations + demo business, a local AWS (moto: uploads, secrets), the Stripe
-# twin (its Checkout and portal pages post signed webhooks to the API), the web app (Vite), the API,
+# twin (its Checkout and portal pages post signed webhooks to the API), the Google twin on :9300 (a
+# consent page, a calendar store, push notifications to the API), the web app (Vite), the API,
 # and the schedules (reminders, outbox sweep, retention, billing) that chalice local does not run.
 run: $(STAMP) $(NPM_STAMP)
 	$(PY) -m chalicelib.core.migrations
@@ -39,10 +43,11 @@ run: $(STAMP) $(NPM_STAMP)
 	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(S3_PORT) >.local/moto.log 2>&1 & MOTO=$$!; \
 	  STRIPE_TWIN_WEBHOOK_URL=http://127.0.0.1:$(PORT)/billing/webhook \
 	    $(PY) -m chalicelib.integrations.stripe_twin_server & STRIPE=$$!; \
+	  $(LOCAL_GOOGLE) $(PY) -m chalicelib.integrations.google_twin_server & GOOGLE=$$!; \
 	  (cd web && exec npx vite --host 127.0.0.1 --port $(WEB_PORT) --strictPort --clearScreen false) & WEB=$$!; \
-	  export $(LOCAL_AWS); \
+	  export $(LOCAL_AWS) $(LOCAL_GOOGLE); \
 	  $(PY) -m chalicelib.system.local_schedules & SCHEDULES=$$!; \
-	  trap 'kill $$MOTO $$STRIPE $$WEB $$SCHEDULES 2>/dev/null' EXIT INT TERM; \
+	  trap 'kill $$MOTO $$STRIPE $$GOOGLE $$WEB $$SCHEDULES 2>/dev/null' EXIT INT TERM; \
 	  $(PY) -m chalicelib.system.local_bucket && \
 	  echo "Web app: http://127.0.0.1:$(WEB_PORT)  API: http://127.0.0.1:$(PORT)" && \
 	  $(VENV)/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port $(PORT)
@@ -92,6 +97,9 @@ bench: $(STAMP) web-build
 	$(PY) bench/retention.py
 	$(PY) bench/billing_webhook.py
 	$(PY) bench/admin_metrics.py
+	$(PY) bench/google_sync.py
+	$(PY) bench/calendar_busy.py
+	$(PY) bench/calendar_worker_import.py
 	$(PY) bench/web_bundle.py
 	$(PY) bench/package_size.py
 	@echo "Time to first slots needs 'make run' in another terminal: node bench/web_first_slots.mjs"
