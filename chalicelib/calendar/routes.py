@@ -94,8 +94,10 @@ def disconnect_google_calendar(caller: Caller, query: CalendarStaffQuery) -> Any
     oauth.disconnect(caller, query.staff_id)
 
 
+# Google's notification has an empty body: only its headers count, whatever Content-Type it names
+# (Chalice would answer 415 to anything but JSON).
 @endpoint(bp, "/calendar/google/notifications", "POST", public=True, raw_request=True, status=204,
-          errors=(403, 429), tag="calendar",
+          errors=(403, 429), tag="calendar", content_types=("*/*",),
           summary="Google's push notifications for a watched calendar (channel id and token checked)")
 def receive_google_notification(request: Any) -> Any:
     connections.pushed(request.headers, client=rate_limit.client_address(request))

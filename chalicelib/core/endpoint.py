@@ -74,8 +74,9 @@ def _as_response(result: Any, status: int, response: Any = None) -> Response:
 def endpoint(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
              body: type | None = None, query: type | None = None, public: bool = False,
              role: str = "staff", status: int = 200, idempotent: bool = False,
-             errors: tuple[int, ...] = (), response: Any = None,
-             raw_request: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+             errors: tuple[int, ...] = (), response: Any = None, raw_request: bool = False,
+             content_types: tuple[str, ...] = ("application/json",)
+             ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     if idempotent and public:
         raise ValueError("Idempotency-Key needs a tenant: only authenticated routes take it")
 
@@ -112,7 +113,8 @@ def endpoint(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
                 return idempotency.run(who.business_id, who.user_id, key, request_hash,
                                        lambda: _as_response(view(**kwargs), status, response))
 
-        bp.route(path, methods=[method], authorizer=None if public else security.jwt_auth)(handler)
+        bp.route(path, methods=[method], authorizer=None if public else security.jwt_auth,
+                 content_types=list(content_types))(handler)
         return handler
 
     return decorate

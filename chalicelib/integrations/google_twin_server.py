@@ -50,7 +50,8 @@ class _Pusher:
             push = self._queue.get()
             headers = push["headers"]
             request = urllib.request.Request(push["address"], data=b"", method="POST",
-                                             headers={**headers, "User-Agent": "APIs-Google"})
+                                             headers={**headers, "User-Agent": "APIs-Google",
+                                                      "Content-Type": "application/json; utf-8"})
             try:
                 with urllib.request.urlopen(request, timeout=_PUSH_TIMEOUT_S) as response:
                     result: int | str = response.status

@@ -108,3 +108,15 @@ def test_a_burst_of_notifications_is_one_sync(client, google_twin):
     assert sync_requests(got) == before + 1
     assert len(google_twin.calls) - calls == 1  # one incremental list
     assert len(busy_ids(got)) == 5
+
+
+def test_a_push_is_taken_whatever_content_type_it_names(client, google_twin):
+    """Google's notification has an empty body: as Google sends it ("application/json; utf-8"), as a form,
+    or with none, only the headers count (Chalice answers 415 to a route's unlisted types)."""
+    email = "typed@gmail.test"
+    got = connect_staff(client, google_twin, email=email)
+    channel = channel_of(google_twin, got)
+
+    for content_type in ("application/json; utf-8", "application/x-www-form-urlencoded", ""):
+        headers = {**google_twin.push_headers(channel["id"]), "content-type": content_type}
+        assert push(client, headers).status_code == 204, content_type
