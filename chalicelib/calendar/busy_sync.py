@@ -169,6 +169,7 @@ def _scope(business_id: UUID, connection_id: UUID, now: datetime) -> _Scope:
         connection = connections.get(tx, connection_id)
         if connection is None:
             raise connections.NotConnected()
+        connections.sync_begins(tx, connection_id)
         profile = business.get(tx, business_id)
         member = staff.get(tx, connection.staff_id)
     assert profile is not None and member is not None  # the connection's: its foreign keys hold them

@@ -3,9 +3,11 @@
 A channel is opened per connection when the stage has a push address (none: the 15-minute schedule
 alone keeps busy times fresh). Google posts to the notifications webhook with the channel's id and a
 token we chose: 32 random bytes, of which only the sha256 is stored, checked in constant time. A
-right pair writes a ``calendar.sync_requested`` event (the calendar reader syncs, after the commit),
-at most one per connection every ``DEBOUNCE``: a burst of edits is one sync, and nobody can make us
-call Google faster than that by replaying a valid notification.
+right pair writes a ``calendar.sync_requested`` event (the calendar reader syncs, after the commit)
+unless one asked for earlier has not begun listing yet (``connections.want_sync``): a burst of
+edits is one sync, and a change made once a sync has begun is never folded into it (a window of
+"one per 30 s" would leave such a change to the schedule, up to 15 minutes of slots that are not
+free).
 
 Channels last ``TTL`` and are renewed when within ``RENEW_BEFORE`` of their end: the new channel is
 opened first, then the old one is stopped at Google; the old row stays accepted until it expires (a
@@ -34,7 +36,6 @@ from chalicelib.events import outbox
 
 TTL = timedelta(days=7)
 RENEW_BEFORE = timedelta(hours=24)
-DEBOUNCE = timedelta(seconds=30)
 # Channels renewed per run (each costs two calls to Google); the rest wait for the next run.
 RENEW_BATCH = 50
 # Expired channels deleted per statement and run.
@@ -167,8 +168,8 @@ def notified(headers: Mapping[str, str]) -> None:
     if given.get("x-goog-resource-state") == "sync":
         return
     business_id, connection_id = channel["business_id"], channel["connection_id"]
-    with db.tenant_tx(business_id, lock=f"calendar_push:{connection_id}") as tx:
-        if outbox.count_recent(tx, connections.SYNC_TOPIC, aggregate_id=connection_id, within=DEBOUNCE):
+    with db.tenant_tx(business_id) as tx:
+        if not connections.want_sync(tx, connection_id):
             return
         outbox.add(tx, business_id, connections.SYNC_TOPIC, aggregate_id=connection_id,
                    payload={"connection_id": str(connection_id)})

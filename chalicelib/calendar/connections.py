@@ -269,6 +269,31 @@ def still_lost(tx: Tx, connection_id: UUID) -> dict[str, Any] | None:
     return tx.one(_STILL_LOST, id=connection_id)
 
 
+_WANT_SYNC = """-- a push asks for a sync of the connection: taken unless one asked for has not begun yet (it will
+-- list this change too); an ask no sync took within :stale seconds (its message lost) counts for nothing
+UPDATE calendar_connections SET sync_wanted_at = now()
+ WHERE id = :id AND (sync_wanted_at IS NULL OR sync_wanted_at < now() - make_interval(secs => :stale))
+RETURNING id"""
+
+_SYNC_BEGINS = """-- a sync begins listing: a change Google reports from now on asks for another
+UPDATE calendar_connections SET sync_wanted_at = NULL WHERE id = :id AND sync_wanted_at IS NOT NULL"""
+
+# An ask for a sync that no sync began within this long was lost (the 15-minute schedule synced anyway).
+WANTED_SYNC_STALE_S = 120
+
+
+def want_sync(tx: Tx, connection_id: UUID) -> bool:
+    """Whether a push's ask for a sync is new (the caller then requests one): False while an earlier
+    ask waits for its sync to begin, so a burst of notifications is one sync, and a change made once
+    a sync has begun listing is never folded into it."""
+    return tx.one(_WANT_SYNC, id=connection_id, stale=WANTED_SYNC_STALE_S) is not None
+
+
+def sync_begins(tx: Tx, connection_id: UUID) -> None:
+    """A sync of the connection is about to list: what pushes asked for until now it will see."""
+    tx.execute(_SYNC_BEGINS, id=connection_id)
+
+
 def record_sync(connection: Connection, *, sync_token: str | None, full: bool) -> None:
     """A sync went through: ``sync_token`` for the next incremental one (``full``: the window was
     listed whole); the failure count and any backoff are cleared."""

@@ -23,6 +23,8 @@ CREATE TABLE calendar_connections (
     -- incremental sync: Google's nextSyncToken, and when the window was last listed in full
     sync_token           text,
     full_sync_at         timestamptz,
+    -- a push asked for a sync that has not begun yet: later pushes join it (a burst is one sync)
+    sync_wanted_at       timestamptz,
     last_sync_at         timestamptz,
     last_error           text,
     last_error_at        timestamptz,

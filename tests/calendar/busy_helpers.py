@@ -11,7 +11,6 @@ from chalicelib.calendar import connections
 from chalicelib.calendar.connections import Connection
 from chalicelib.core import db
 from tests.calendar.helpers import busy_rows
-from tests.checks import rows
 
 UTC = timezone.utc
 
@@ -47,10 +46,3 @@ def busy_ids(got: dict[str, Any]) -> set[str]:
 def list_calls(twin: Any, since: int = 0) -> int:
     """How many events.list requests reached the twin since call number ``since``."""
     return sum(1 for method, path in twin.calls[since:] if method == "GET" and path.endswith("/events"))
-
-
-def half_a_minute_later(got: dict[str, Any]) -> None:
-    """The sync requests written so far for the connection (the connect's) are older than the push
-    debounce, as they are once the person gets round to editing their calendar."""
-    rows(got["business_id"], "UPDATE outbox SET created_at = created_at - interval '31 seconds' "
-                             "WHERE aggregate_id = CAST(:id AS uuid) RETURNING id", id=got["connection_id"])

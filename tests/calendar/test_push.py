@@ -2,11 +2,12 @@
 trigger a sync of that connection (the outbox event is dispatched in-process after the commit in the
 local stage, so the busy time is there when the answer is); a wrong token, an unknown or expired
 channel is refused with nothing enqueued and no call to Google; Google's first "sync" message asks for
-nothing; a burst of notifications is one sync."""
+nothing; a burst of notifications is one sync, and a change made once a sync has begun asks for another."""
 from __future__ import annotations
 
+from chalicelib.events import outbox
 from tests.api import call, from_address, unique_address
-from tests.calendar.busy_helpers import at, busy_ids, half_a_minute_later, timed
+from tests.calendar.busy_helpers import at, busy_ids, timed
 from tests.calendar.helpers import connect_staff
 from tests.checks import error_of, rows
 
@@ -43,7 +44,6 @@ def test_connecting_opens_a_channel_whose_token_is_stored_only_as_a_hash(client,
 def test_a_push_with_the_right_token_syncs_the_calendar_before_it_answers(client, google_twin):
     email = "pushed@gmail.test"
     got = connect_staff(client, google_twin, email=email)
-    half_a_minute_later(got)
     event = google_twin.add_event(email, timed(at(2, 10)))
     notification = google_twin.pushes[-1]["headers"]  # what Google sends after the change
     before = sync_requests(got)
@@ -58,7 +58,6 @@ def test_a_push_with_the_right_token_syncs_the_calendar_before_it_answers(client
 def test_a_push_with_a_wrong_token_is_refused_and_enqueues_nothing(client, google_twin):
     email = "forged@gmail.test"
     got = connect_staff(client, google_twin, email=email)
-    half_a_minute_later(got)
     google_twin.add_event(email, timed(at(2, 10)))
     headers = dict(google_twin.pushes[-1]["headers"])
     before, calls = sync_requests(got), len(google_twin.calls)
@@ -85,7 +84,6 @@ def test_an_expired_channel_is_refused(client, google_twin):
 def test_the_first_sync_message_of_a_channel_asks_for_nothing(client, google_twin):
     email = "first-message@gmail.test"
     got = connect_staff(client, google_twin, email=email)
-    half_a_minute_later(got)
     before, calls = sync_requests(got), len(google_twin.calls)
 
     answer = push(client, google_twin.push_headers(channel_of(google_twin, got)["id"], "sync"))
@@ -94,20 +92,37 @@ def test_the_first_sync_message_of_a_channel_asks_for_nothing(client, google_twi
     assert sync_requests(got) == before and len(google_twin.calls) == calls
 
 
-def test_a_burst_of_notifications_is_one_sync(client, google_twin):
+def test_a_burst_of_notifications_is_one_sync(client, google_twin, monkeypatch):
     email = "burst@gmail.test"
     got = connect_staff(client, google_twin, email=email)
-    half_a_minute_later(got)
     for hour in range(9, 14):
         google_twin.add_event(email, timed(at(2, hour)))
     burst = [dict(p["headers"]) for p in list(google_twin.pushes)[-5:]]
     before, calls = sync_requests(got), len(google_twin.calls)
+    held: list = []
+    monkeypatch.setattr(outbox, "dispatch", held.extend)  # the queue holds the first request a moment
 
     assert [push(client, headers).status_code for headers in burst] == [204] * 5
+    (request,) = held
+    outbox.process(request.id, request.business_id)  # the queue delivers it
 
     assert sync_requests(got) == before + 1
     assert len(google_twin.calls) - calls == 1  # one incremental list
     assert len(busy_ids(got)) == 5
+
+
+def test_a_change_made_once_a_sync_has_begun_asks_for_another(client, google_twin):
+    email = "again@gmail.test"
+    got = connect_staff(client, google_twin, email=email)
+    first = google_twin.add_event(email, timed(at(2, 9)))
+    assert push(client, dict(google_twin.pushes[-1]["headers"])).status_code == 204
+    before = sync_requests(got)
+
+    second = google_twin.add_event(email, timed(at(2, 11)))  # a second later: the first sync is done
+    assert push(client, dict(google_twin.pushes[-1]["headers"])).status_code == 204
+
+    assert sync_requests(got) == before + 1
+    assert busy_ids(got) == {first["id"], second["id"]}
 
 
 def test_a_push_is_taken_whatever_content_type_it_names(client, google_twin):
