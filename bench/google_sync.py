@@ -4,7 +4,8 @@
 A scratch database (``booking_bench_google`` on the embedded server) holds one business on its trial
 (which includes calendar sync) whose owner's login is linked to its one staff member, connected the way
 a person does it: ``GET /calendar/google/connect``, Allow on the Google twin, ``GET /calendar/google/
-callback`` (in process, ``chalice.test.Client``). Google is the in-process twin of ``chalicelib/
+callback`` (which forwards to the web app's page), then the page's ``POST /calendar/google/callback`` as
+the owner (in process, ``chalice.test.Client``). Google is the in-process twin of ``chalicelib/
 integrations/google_twin.py`` behind googleapiclient (``GOOGLE_BACKEND=twin``): every request goes
 through the real client (discovery document, AuthorizedHttp, retries), and the twin answers from
 memory, so the time is ours plus the twin's, with no network.
@@ -30,7 +31,7 @@ import statistics
 import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -64,9 +65,13 @@ def connect(client: Any, business: fixtures.Business, twin: Any) -> str:
     url = json.loads(answer.body)["url"]
     state = parse_qs(urlsplit(url).query)["state"][0]
     code = twin.authorize(url, email=EMAIL)
-    answer = client.http.get(f"/calendar/google/callback?state={state}&code={code}")
-    if "google=connected" not in answer.headers.get("Location", ""):
-        raise RuntimeError(f"the connect did not work: {answer.status_code} {answer.headers}")
+    answer = client.http.get(f"/calendar/google/callback?{urlencode({'state': state, 'code': code})}")
+    forwarded = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers.get("Location", "")).query).items()}
+    # What the web app's page does with it, in the signed-in owner's browser.
+    answer = client.http.post("/calendar/google/callback", headers={**headers, "content-type": "application/json"},
+                              body=json.dumps({"state": forwarded.get("state", ""), "code": forwarded.get("code")}))
+    if answer.status_code != 200:
+        raise RuntimeError(f"the connect did not work: {answer.status_code} {answer.body!r}")
     with fixtures.owner(business.business_id) as conn:
         return str(conn.run("SELECT id FROM calendar_connections WHERE staff_id = CAST(:sid AS uuid)",
                             sid=business.staff_ids[0])[0][0])

@@ -4,14 +4,21 @@ access and PKCE.
 ``connect`` makes a state (32 random bytes) and a PKCE verifier and keeps them server-side, since a
 Lambda keeps no Flow object between the two requests: the state only as its sha256 (a copy of the
 table gives nobody a state to replay), bound to the member and their staff profile, usable once,
-for ``STATE_TTL``. The browser comes back to ``callback`` through a public route (Google redirects it;
-it carries no token of ours), so the state is what says whose calendar this is: the connection
-always goes to the member who asked for the consent URL, whoever's browser finishes the flow.
+for ``STATE_TTL``.
 
-``callback`` claims the state in one statement (two racing callbacks cannot both win), trades the
-code for tokens with the verifier, and stores them sealed; a reconnect replaces the tokens and
-clears the lost state. It then asks for the first sync (full, with a backfill of the upcoming
-appointments) through the outbox, so the redirect does not wait on Google.
+Google sends the browser back to a public route (its redirect carries no token of ours), so that
+route only forwards Google's query to the web app (``finish_page``); the web app, where the member
+is signed in, posts it to ``finish``. The state alone must not say whose calendar this is: a consent
+URL one member started and sent to someone else would otherwise store that person's Google account
+on the first member's profile (their busy times, their e-mail, and the right to write into their
+calendar). ``finish`` claims only a state the caller started themselves, so the grant always goes to
+the person who both asked for the consent URL and clicked Allow; another person's state stays as it
+was, for its owner.
+
+``finish`` claims the state in one statement (two racing posts cannot both win), trades the code for
+tokens with the verifier, and stores them sealed; a reconnect replaces the tokens and clears the
+lost state. It then asks for the first sync (full, with a backfill of the upcoming appointments)
+through the outbox, so the member does not wait on Google.
 
 ``disconnect`` stops the push channels, revokes the grant at Google (best effort: a failure there is
 logged, the member's wish to be disconnected is not refused for it), and deletes the busy times,
@@ -35,13 +42,13 @@ from chalicelib.calendar import connections, token_seal
 from chalicelib.calendar.connections import Connection
 from chalicelib.core import db, log
 from chalicelib.core.db import Tx
+from chalicelib.core.errors import Conflict
 from chalicelib.core.security import Caller
 from chalicelib.core.settings import settings
 from chalicelib.events import outbox
 from chalicelib.integrations import google_calendar
 from chalicelib.staff import service as staff
 
-FEATURE = "google_calendar"
 STATE_TTL = timedelta(minutes=10)
 # Open connects a member may have at once (tabs, retries); the oldest go first.
 MAX_OPEN_STATES = 3
@@ -62,10 +69,10 @@ INSERT INTO calendar_oauth_states (state_hash, business_id, user_id, staff_id, c
 VALUES (:hash, :bid, :uid, :sid, :verifier, now() + make_interval(secs => :ttl_s))
 RETURNING expires_at"""
 
-_CLAIM_STATE = """-- the callback takes the state: once, before it expires (every tenant's: a jobs transaction,
--- since the browser's request names no business); a second callback with it finds nothing
+_CLAIM_STATE = """-- the member finishing a connect takes its state: once, before it expires, and only one they started
+-- themselves (another member's state finds nothing and stays usable by them); a second post finds nothing
 UPDATE calendar_oauth_states SET used_at = now()
- WHERE state_hash = :hash AND used_at IS NULL AND expires_at > now()
+ WHERE state_hash = :hash AND business_id = :bid AND user_id = :uid AND used_at IS NULL AND expires_at > now()
 RETURNING business_id, user_id, staff_id, code_verifier"""
 
 _UPSERT = """-- the member's grant for the staff profile: a new connection, or a reconnect that replaces the
@@ -109,7 +116,7 @@ def connect(caller: Caller) -> dict[str, Any]:
     state = secrets.token_urlsafe(32)
     verifier = google_calendar.new_code_verifier()
     with db.tenant_tx(caller.business_id, lock=f"calendar_connect:{caller.user_id}") as tx:
-        gate.require_feature(tx, caller.business_id, FEATURE)
+        gate.require_feature(tx, caller.business_id, connections.FEATURE)
         staff_id = staff.for_user(tx, caller.user_id)
         if staff_id is None:
             raise connections.NoStaffProfile()
@@ -119,20 +126,44 @@ def connect(caller: Caller) -> dict[str, Any]:
     return {"url": google_calendar.consent_url(state=state, code_verifier=verifier), "expires_at": expires_at}
 
 
-# --- callback -----------------------------------------------------------------------------------
+# --- Google's redirect back, and the member finishing the connect ------------------------------
 
-def _account_page(**query: str) -> str:
-    return f"{settings().app_base_url}/account?{urlencode(query)}"
+_REFUSALS: dict[Refusal, str] = {
+    "invalid_state": "This link to Google expired, was already used, or was not started by you. Connect again.",
+    "access_denied": "Access was declined on Google's page, so nothing was connected.",
+    "scope": "Google did not grant the permission to see and edit calendar events. Connect again and allow it.",
+    "failed": "Google did not complete the connection. Please try again.",
+}
 
 
-def _refused(reason: Refusal, **fields: Any) -> str:
+class ConnectFailed(Conflict):
+    """The connect was not finished, and nothing was stored; ``details.reason`` says why."""
+    code = "calendar_connect_failed"
+
+    def __init__(self, reason: Refusal) -> None:
+        super().__init__(_REFUSALS[reason], details={"reason": reason})
+
+
+# The web app's page that finishes a connect in the member's signed-in browser.
+FINISH_PATH = "/account/google-callback"
+
+
+def finish_page(*, state: str | None, code: str | None, error: str | None) -> str:
+    """``GET /calendar/google/callback``: where to send the browser Google redirected, the web app's
+    page with Google's state, code and error (only those: Google's other parameters are no use
+    there). Nothing is looked up or stored: the page posts them to ``finish`` as the signed-in member."""
+    query = {name: value for name, value in (("state", state), ("code", code), ("error", error)) if value is not None}
+    return f"{settings().app_base_url}{FINISH_PATH}" + (f"?{urlencode(query)}" if query else "")
+
+
+def _refused(reason: Refusal, **fields: Any) -> ConnectFailed:
     log.emit("calendar.connect_refused", reason=reason, **{k: str(v) for k, v in fields.items()})
-    return _account_page(google="error", reason=reason)
+    return ConnectFailed(reason)
 
 
-def _claim(state: str) -> dict[str, Any] | None:
-    with db.jobs_tx() as tx:
-        return tx.one(_CLAIM_STATE, hash=_hash(state))
+def _claim(caller: Caller, state: str) -> dict[str, Any] | None:
+    with db.tenant_tx(caller.business_id) as tx:
+        return tx.one(_CLAIM_STATE, hash=_hash(state), bid=caller.business_id, uid=caller.user_id)
 
 
 def _exchange(code: str, verifier: str) -> google_calendar.Tokens | Refusal:
@@ -192,26 +223,27 @@ def _store(claimed: dict[str, Any], tokens: google_calendar.Tokens) -> UUID | No
     return connection_id
 
 
-def callback(*, state: str | None, code: str | None, error: str | None) -> str:
-    """``GET /calendar/google/callback``: where to send the browser back to, the account page with
-    ``google=connected`` or ``google=error&reason=...``. A state unknown, used or expired is refused
-    (``invalid_state``) before anything else and nothing is stored; so is a refusal at Google
-    (``access_denied``), a grant without the calendar permission (``scope``), or a code Google does
-    not trade (``failed``)."""
-    claimed = _claim(state) if state else None
+def finish(caller: Caller, *, state: str, code: str | None, error: str | None) -> dict[str, Any]:
+    """``POST /calendar/google/callback``: finish the caller's own connect with what Google's redirect
+    carried; answer their connection's status. Refused (409 ``calendar_connect_failed``, nothing
+    stored) with ``details.reason``: ``invalid_state`` for a state unknown, used, expired or started by
+    someone else (checked before anything else, and another person's state is left as it was),
+    ``access_denied`` for a refusal at Google, ``scope`` for a grant without the calendar permission,
+    ``failed`` for a code Google does not trade. A state claimed is spent, whatever follows."""
+    claimed = _claim(caller, state) if state else None
     if claimed is None:
-        return _refused("invalid_state")
+        raise _refused("invalid_state", business_id=caller.business_id, user_id=caller.user_id)
     who = {"business_id": claimed["business_id"], "staff_id": claimed["staff_id"]}
     if error:
-        return _refused("access_denied" if error == "access_denied" else "failed", **who)
+        raise _refused("access_denied" if error == "access_denied" else "failed", **who)
     if not code:
-        return _refused("failed", **who)
+        raise _refused("failed", **who)
     tokens = _exchange(code, claimed["code_verifier"])
     if isinstance(tokens, str):
-        return _refused(tokens, **who)
+        raise _refused(tokens, **who)
     if _store(claimed, tokens) is None:
-        return _refused("invalid_state", **who)
-    return _account_page(google="connected")
+        raise _refused("invalid_state", **who)
+    return connections.item(caller, claimed["staff_id"])
 
 
 # --- disconnect ---------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""The Google Calendar routes: connect, Google's redirect back, the connection states, sync now,
-disconnect, and Google's push notifications."""
+"""The Google Calendar routes: connect, Google's redirect back (forwarded to the web app) and the
+member finishing the connect there, the connection states, sync now, disconnect, and Google's push
+notifications."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -59,6 +60,17 @@ class GoogleCallbackQuery(msgspec.Struct, kw_only=True):
     error: str | None = None
 
 
+# Google's states and codes are a few dozen characters; far more is not one of them.
+GoogleParam = Annotated[str, msgspec.Meta(max_length=4096)]
+
+
+class GoogleCallback(Struct):
+    """What Google's redirect carried, posted by the web app in the signed-in member's browser."""
+    state: GoogleParam
+    code: GoogleParam | None = None
+    error: GoogleParam | None = None
+
+
 @endpoint(bp, "/calendar/google/connect", "GET", tag="calendar", errors=(409,), response=ConnectUrl,
           summary="Start connecting the caller's Google Calendar: Google's consent URL (403 plan_required, "
                   "409 no_staff_profile)")
@@ -67,11 +79,20 @@ def connect_google_calendar(caller: Caller) -> Any:
 
 
 @endpoint(bp, "/calendar/google/callback", "GET", public=True, query=GoogleCallbackQuery, status=302,
-          tag="calendar", summary="Google's OAuth redirect: stores the grant and starts the first sync, then "
-                                  "redirects to the account page (?google=connected or ?google=error&reason=...)")
+          tag="calendar", summary="Google's OAuth redirect: forwards its state, code and error to the web app's "
+                                  "/account/google-callback, which finishes the connect as the signed-in member")
 def google_calendar_callback(query: GoogleCallbackQuery) -> Any:
-    location = oauth.callback(state=query.state, code=query.code, error=query.error)
+    location = oauth.finish_page(state=query.state, code=query.code, error=query.error)
     return Response(body="", status_code=302, headers={"Location": location, "Cache-Control": "no-store"})
+
+
+@endpoint(bp, "/calendar/google/callback", "POST", body=GoogleCallback, tag="calendar", errors=(409,),
+          response=CalendarStatusItem,
+          summary="Finish connecting the caller's own Google Calendar with what Google's redirect carried: "
+                  "their status (409 calendar_connect_failed, details.reason invalid_state, access_denied, "
+                  "scope or failed, nothing stored)")
+def finish_google_connect(caller: Caller, body: GoogleCallback) -> Any:
+    return oauth.finish(caller, state=body.state, code=body.code, error=body.error)
 
 
 @endpoint(bp, "/calendar/status", "GET", tag="calendar", response=CalendarStatus,

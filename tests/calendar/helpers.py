@@ -1,6 +1,6 @@
 """What the calendar tests share: a staff member connected to the Google twin through the real routes
-(connect → the person clicks Allow at the twin → Google's redirect back to the callback), and reads of
-the calendar tables."""
+(connect → the person clicks Allow at the twin → Google's redirect back to the callback, forwarded to
+the web app's page → the page posts it as the signed-in member), and reads of the calendar tables."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +8,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.api import Session, body, call
 from tests.appointments.helpers import Calendar, add_staff, calendar
-from tests.checks import rows
+from tests.checks import error_of, rows
+
+# The web app (tests/conftest.py's APP_BASE_URL) and its page that finishes a connect.
+FINISH_PAGE = "http://127.0.0.1:5173/account/google-callback"
 
 
 def consent(client: Any, member: Session) -> tuple[str, str]:
@@ -24,12 +27,35 @@ def callback(client: Any, **params: str) -> Any:
     return call(client, "GET", f"/calendar/google/callback?{urlencode(params)}")
 
 
-def redirected_to(answer: Any) -> dict[str, str]:
-    """Where a callback sent the browser: the account page's query (``google``, ``reason``)."""
+def forwarded(answer: Any) -> dict[str, str]:
+    """Where Google's redirect was sent on: the web app's page, with its query (state, code, error)."""
     assert answer.status_code == 302, answer.body
-    location = urlsplit(answer.headers["Location"])
-    assert location.path == "/account", answer.headers["Location"]
-    return {k: v[0] for k, v in parse_qs(location.query).items()}
+    location = answer.headers["Location"]
+    assert location.split("?")[0] == FINISH_PAGE, location
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query, keep_blank_values=True).items()}
+
+
+def post_callback(client: Any, member: Session, **payload: str | None) -> Any:
+    """``POST /calendar/google/callback`` as ``member``, what the web app's page sends."""
+    return call(client, "POST", "/calendar/google/callback", payload, session=member)
+
+
+def finish(client: Any, member: Session, **params: str) -> Any:
+    """Google's redirect with ``params`` as its query, followed the way the browser does: our callback
+    forwards it to the web app's page, which posts its state, code and error as the signed-in
+    ``member`` (a missing state as "": the page cannot tell it from a wrong one). Answers the post's."""
+    query = forwarded(callback(client, **params))
+    return post_callback(client, member, state=query.get("state", ""), code=query.get("code"),
+                         error=query.get("error"))
+
+
+def outcome(answer: Any) -> str:
+    """What a finished connect came to: ``connected`` (200, the member's status), or the refusal's
+    reason (409 ``calendar_connect_failed``)."""
+    if answer.status_code == 200:
+        assert body(answer)["state"] == "connected", answer.body
+        return "connected"
+    return error_of(answer, 409, "calendar_connect_failed")["details"]["reason"]
 
 
 def link_login(cal: Calendar, member: Session, staff_id: str | None = None) -> str:
@@ -64,18 +90,18 @@ def connect_staff(client: Any, google_twin: Any, *, business: Calendar | None = 
     account the person signs in to at the twin.
 
     Answers ``cal`` (the Calendar), ``owner`` and ``member`` (Sessions), ``business_id``, ``staff_id``,
-    ``user_id``, ``connection_id``, ``headers`` (the member's), ``email``, and ``redirect`` (the query
-    the callback redirected to)."""
+    ``user_id``, ``connection_id``, ``headers`` (the member's), ``email``, and ``status`` (the member's
+    connection as the finishing post answered it)."""
     cal = business or calendar(client)
     who = member or cal.owner
     staff_id = link_login(cal, who, staff_id)
     url, state = consent(client, who)
     code = google_twin.authorize(url, email=email)
-    redirect = redirected_to(callback(client, state=state, code=code))
-    assert redirect == {"google": "connected"}, redirect
+    finished = finish(client, who, state=state, code=code)
+    assert outcome(finished) == "connected"
     return {"cal": cal, "owner": cal.owner, "member": who, "business_id": cal.business_id, "staff_id": staff_id,
             "user_id": who.user_id, "connection_id": str(connection(cal.business_id, staff_id)["id"]),
-            "headers": who.headers, "email": email, "redirect": redirect}
+            "headers": who.headers, "email": email, "status": body(finished)}
 
 
 def connection(business_id: str, staff_id: str) -> dict[str, Any] | None:

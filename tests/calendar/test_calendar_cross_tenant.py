@@ -1,12 +1,13 @@
 """Another business's token never reaches this business's calendar connections: a foreign staff member is
-as unknown as a made-up one (404) on every route that names one, nothing changes here or at Google, and
-the status lists only the caller's own business."""
+as unknown as a made-up one (404) on every route that names one, a connect started in another business
+is as unknown as a made-up state (409 ``invalid_state``) and stays unused, nothing changes here or at
+Google, and the status lists only the caller's own business."""
 from __future__ import annotations
 
 import pytest
 
 from tests.api import add_member, body, call
-from tests.calendar.helpers import calendar_tables, connect_staff
+from tests.calendar.helpers import calendar_tables, connect_staff, consent, outcome, post_callback, states
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
@@ -74,3 +75,27 @@ def test_a_connect_always_goes_to_the_callers_own_business(client, google_twin, 
 
     assert again["business_id"] == b["business_id"] and again["connection_id"] == b["connection_id"]
     assert calendar_tables(a["business_id"]) == a_before
+
+
+def test_a_connect_started_in_another_business_cannot_be_finished_by_any_of_its_members(client, google_twin,
+                                                                                     two_businesses):
+    """A's member starts a reconnect; B's owner, admin and staff member each post A's state with a code
+    from their own Google account: refused exactly like a made-up state, and A's state stays A's."""
+    a, b, b_admin = two_businesses
+    url, state = consent(client, a["member"])
+    a_before, b_before = calendar_tables(a["business_id"]), calendar_tables(b["business_id"])
+    codes = [google_twin.authorize(url, email=f"intruder{i}@gmail.test") for i in range(3)]
+    google_twin.calls.clear()
+
+    for intruder, code in zip((b["owner"], b_admin, b["member"]), codes):
+        foreign = post_callback(client, intruder, state=state, code=code)
+        unknown = post_callback(client, intruder, state="made-up-" + state[8:], code=code)
+        assert outcome(foreign) == outcome(unknown) == "invalid_state"
+        assert body(foreign)["error"] == body(unknown)["error"]
+
+    assert google_twin.calls == []  # no code traded
+    assert calendar_tables(a["business_id"]) == a_before
+    assert calendar_tables(b["business_id"]) == b_before
+    assert [s["used_at"] for s in states(a["business_id"])] == [None]
+    finished = post_callback(client, a["member"], state=state, code=google_twin.authorize(url, email="a@gmail.test"))
+    assert outcome(finished) == "connected" and body(finished)["staff_id"] == a["staff_id"]

@@ -1,19 +1,24 @@
-"""Google's redirect back to the callback: a state unknown, used or expired is refused and nothing is
-stored; the state says whose calendar it is (whoever's browser finishes the flow), works once even for
-two racing callbacks, and its PKCE verifier is what Google checks the code against. A refusal at Google
-or a grant without the calendar permission stores nothing either. A good one stores the grant sealed
-and asks for the first sync."""
+"""Google's redirect back, and the member finishing the connect: the public callback only forwards
+Google's state, code and error to the web app's page, which posts them as the signed-in member. A state
+unknown, used, expired, or started by anyone but the caller is refused and nothing is stored (another
+person's state is left usable by them, so a consent URL sent to a victim cannot put the victim's
+Google account on the sender's profile); it works once even for two racing posts, and its PKCE
+verifier is what Google checks the code against. A refusal at Google or a grant without the calendar
+permission stores nothing either. A good one stores the grant sealed, asks for the first sync, and
+answers the member's status."""
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import Counter
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from chalicelib.calendar import oauth
+from chalicelib.core.security import Caller
 from tests.api import add_member
 from tests.appointments.helpers import calendar
-from tests.calendar.helpers import (calendar_tables, callback, connect_staff, connection, consent, link_login,
-                                    redirected_to, states)
+from tests.calendar.helpers import (FINISH_PAGE, calendar_tables, callback, connect_staff, connection, consent,
+                                    finish, forwarded, link_login, outcome, post_callback, states)
 from tests.checks import rows
 
 PROFILE = ("openid", "https://www.googleapis.com/auth/userinfo.email")
@@ -47,6 +52,44 @@ def test_a_good_callback_stores_the_grant_and_asks_for_a_full_first_sync_with_a_
     assert state["used_at"] is not None
 
 
+def test_the_finishing_post_answers_the_members_own_status(client, google_twin):
+    got = connect_staff(client, google_twin, email="sam@gmail.test")
+
+    status = got["status"]
+    assert status["staff_id"] == got["staff_id"] and status["is_me"] is True
+    assert (status["state"], status["google_email"], status["reason"]) == ("connected", "sam@gmail.test", None)
+    assert status["connected_at"]
+
+
+def test_googles_redirect_is_only_forwarded_to_the_web_app_with_its_state_code_and_error(client, google_twin):
+    cal = calendar(client)
+    link_login(cal, cal.owner)
+    url, state = consent(client, cal.owner)
+    code = google_twin.authorize(url)
+    before = calendar_tables(cal.business_id)
+
+    answer = callback(client, state=state, code=code, authuser="0", prompt="consent", iss="https://accounts.google.com",
+                      scope="openid https://www.googleapis.com/auth/calendar.events", hd="example.com")
+
+    assert forwarded(answer) == {"state": state, "code": code}
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert calendar_tables(cal.business_id) == before  # the state not taken: nothing done yet
+    assert states(cal.business_id)[0]["used_at"] is None
+    assert _token_calls(google_twin) == 0
+    assert forwarded(callback(client, state=state, error="access_denied", error_subtype="x")) == {
+        "state": state, "error": "access_denied"}
+    assert forwarded(callback(client)) == {}
+    assert callback(client).headers["Location"] == FINISH_PAGE
+
+
+def test_the_forwarded_query_is_url_encoded_so_nothing_can_be_added_to_it(client):
+    answer = callback(client, state="a b&google=connected#x", code="4/0A?c=d")
+
+    location = answer.headers["Location"]
+    assert "#" not in location and "google=connected" not in urlsplit(location).query.split("&")
+    assert forwarded(answer) == {"state": "a b&google=connected#x", "code": "4/0A?c=d"}
+
+
 def test_an_unknown_state_is_refused_before_google_is_asked(client, google_twin):
     cal = calendar(client)
     link_login(cal, cal.owner)
@@ -54,7 +97,7 @@ def test_an_unknown_state_is_refused_before_google_is_asked(client, google_twin)
     code = google_twin.authorize(url)
 
     for params in ({"state": "made-up", "code": code}, {"code": code}, {"state": "", "code": code}):
-        assert redirected_to(callback(client, **params)) == {"google": "error", "reason": "invalid_state"}
+        assert outcome(finish(client, cal.owner, **params)) == "invalid_state"
 
     assert _token_calls(google_twin) == 0
     _nothing_stored(cal.business_id)
@@ -63,13 +106,13 @@ def test_an_unknown_state_is_refused_before_google_is_asked(client, google_twin)
 def test_a_state_works_once(client, google_twin):
     got = connect_staff(client, google_twin)
     url, state = consent(client, got["member"])
-    first = callback(client, state=state, code=google_twin.authorize(url))
-    assert redirected_to(first) == {"google": "connected"}
+    first = finish(client, got["member"], state=state, code=google_twin.authorize(url))
+    assert outcome(first) == "connected"
     stored = connection(got["business_id"], got["staff_id"])
 
-    again = callback(client, state=state, code=google_twin.authorize(url))
+    again = finish(client, got["member"], state=state, code=google_twin.authorize(url))
 
-    assert redirected_to(again) == {"google": "error", "reason": "invalid_state"}
+    assert outcome(again) == "invalid_state"
     assert connection(got["business_id"], got["staff_id"]) == stored
 
 
@@ -80,26 +123,58 @@ def test_an_expired_state_is_refused_and_nothing_is_stored(client, google_twin):
     rows(cal.business_id, "UPDATE calendar_oauth_states SET expires_at = now() - interval '1 second' RETURNING 1")
     code = google_twin.authorize(url)
 
-    assert redirected_to(callback(client, state=state, code=code)) == {"google": "error", "reason": "invalid_state"}
+    assert outcome(finish(client, cal.owner, state=state, code=code)) == "invalid_state"
 
     assert _token_calls(google_twin) == 0
     _nothing_stored(cal.business_id)
 
 
-def test_the_state_carries_the_member_so_another_members_browser_cannot_take_the_calendar(
+def _victim_refused(client, google_twin, *, asker, asker_cal, asker_staff, victim, victim_business_id) -> None:
+    """``asker`` starts a connect and sends the consent URL to ``victim``, who clicks Allow with their own
+    Google account, signed in to the app: refused, nothing stored anywhere, Google not asked, and the
+    asker's state still unused and still theirs to finish."""
+    url, state = consent(client, asker)
+    asker_before = calendar_tables(asker_cal.business_id)
+    victim_before = calendar_tables(victim_business_id)
+    code = google_twin.authorize(url, email="victim@gmail.test")
+    google_twin.calls.clear()
+
+    refused = finish(client, victim, state=state, code=code)
+
+    assert outcome(refused) == "invalid_state"
+    assert _token_calls(google_twin) == 0
+    assert calendar_tables(asker_cal.business_id) == asker_before  # the asker's state not spent either
+    assert calendar_tables(victim_business_id) == victim_before
+    assert connection(asker_cal.business_id, asker_staff) is None
+    assert not any(r["used_at"] for r in states(asker_cal.business_id))
+    assert _sync_requests(asker_cal.business_id) == []
+
+    # The state is the asker's own still: finished in their browser, with their Google account, it works.
+    mine = finish(client, asker, state=state, code=google_twin.authorize(url, email="asker@gmail.test"))
+    assert outcome(mine) == "connected"
+    assert connection(asker_cal.business_id, asker_staff)["google_email"] == "asker@gmail.test"
+
+
+def test_a_consent_url_sent_to_a_member_of_another_business_cannot_take_their_google_account(client, google_twin):
+    attacker_cal = calendar(client)
+    attacker_staff = link_login(attacker_cal, attacker_cal.owner)
+    victim_cal = calendar(client)
+    link_login(victim_cal, victim_cal.owner)
+
+    _victim_refused(client, google_twin, asker=attacker_cal.owner, asker_cal=attacker_cal, asker_staff=attacker_staff,
+                    victim=victim_cal.owner, victim_business_id=victim_cal.business_id)
+
+
+def test_a_consent_url_sent_to_another_member_of_the_same_business_cannot_take_their_google_account(
         client, mail, google_twin):
-    """A state leaked to (or finished in the browser of) another member connects the member who asked for
-    it: there is no way to point it at the other member's staff profile."""
     cal = calendar(client, staff=2)
     asker_staff = link_login(cal, cal.owner)
     other = add_member(client, cal.owner, mail, "staff")
     other_staff = link_login(cal, other)
-    url, state = consent(client, cal.owner)
 
-    finished = callback(client, state=state, code=google_twin.authorize(url, email="owner@gmail.test"))
+    _victim_refused(client, google_twin, asker=cal.owner, asker_cal=cal, asker_staff=asker_staff, victim=other,
+                    victim_business_id=cal.business_id)
 
-    assert redirected_to(finished) == {"google": "connected"}
-    assert str(connection(cal.business_id, asker_staff)["user_id"]) == cal.owner.user_id
     assert connection(cal.business_id, other_staff) is None
 
 
@@ -110,28 +185,33 @@ def test_a_state_whose_staff_profile_was_relinked_meanwhile_stores_nothing(clien
     other = add_member(client, cal.owner, mail, "staff")
     link_login(cal, other, staff_id)  # the profile is someone else's now
 
-    finished = callback(client, state=state, code=google_twin.authorize(url))
+    finished = finish(client, cal.owner, state=state, code=google_twin.authorize(url))
 
-    assert redirected_to(finished) == {"google": "error", "reason": "invalid_state"}
+    assert outcome(finished) == "invalid_state"
     _nothing_stored(cal.business_id)
 
 
-def test_two_racing_callbacks_with_one_state_connect_once(client, google_twin):
+def test_two_racing_posts_with_one_state_connect_once(client, google_twin):
     cal = calendar(client)
     staff_id = link_login(cal, cal.owner)
     url, state = consent(client, cal.owner)
+    caller = Caller(user_id=uuid.UUID(cal.owner.user_id), business_id=uuid.UUID(cal.business_id), role="owner")
     codes = [google_twin.authorize(url) for _ in range(8)]
     start = threading.Barrier(len(codes))
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def finish(code: str) -> None:
+    def race(code: str) -> None:
         start.wait()
-        where = oauth.callback(state=state, code=code, error=None)
+        try:
+            oauth.finish(caller, state=state, code=code, error=None)
+            result = "connected"
+        except oauth.ConnectFailed as e:
+            result = e.details["reason"]
         with lock:
-            outcomes[parse_qs(urlsplit(where).query).get("reason", ["connected"])[0]] += 1
+            outcomes[result] += 1
 
-    threads = [threading.Thread(target=finish, args=(code,)) for code in codes]
+    threads = [threading.Thread(target=race, args=(code,)) for code in codes]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -150,24 +230,37 @@ def test_the_pkce_verifier_kept_with_the_state_is_what_google_checks_the_code_ag
     # Someone who learnt the code but not the verifier (here: the stored one is not the one Google saw).
     rows(cal.business_id, "UPDATE calendar_oauth_states SET code_verifier = :v RETURNING 1", v="x" * 86)
 
-    finished = callback(client, state=state, code=google_twin.authorize(url))
+    finished = finish(client, cal.owner, state=state, code=google_twin.authorize(url))
 
-    assert redirected_to(finished) == {"google": "error", "reason": "failed"}
+    assert outcome(finished) == "failed"
     assert _token_calls(google_twin) == 1  # Google refused the exchange (invalid_grant)
     _nothing_stored(cal.business_id)
 
 
-def test_a_person_who_clicks_deny_is_sent_back_with_access_denied_and_the_state_is_spent(client, google_twin):
+def test_a_person_who_clicks_deny_is_told_access_denied_and_the_state_is_spent(client, google_twin):
     cal = calendar(client)
     link_login(cal, cal.owner)
     url, state = consent(client, cal.owner)
 
-    denied = callback(client, state=state, error="access_denied")
+    denied = finish(client, cal.owner, state=state, error="access_denied")
 
-    assert redirected_to(denied) == {"google": "error", "reason": "access_denied"}
+    assert outcome(denied) == "access_denied"
     assert _token_calls(google_twin) == 0
     _nothing_stored(cal.business_id)
-    assert redirected_to(callback(client, state=state, code=google_twin.authorize(url)))["reason"] == "invalid_state"
+    assert outcome(finish(client, cal.owner, state=state, code=google_twin.authorize(url))) == "invalid_state"
+
+
+def test_another_error_from_google_or_no_code_is_refused_with_reason_failed(client, google_twin):
+    cal = calendar(client)
+    link_login(cal, cal.owner)
+    _, first = consent(client, cal.owner)
+    _, second = consent(client, cal.owner)
+
+    assert outcome(finish(client, cal.owner, state=first, error="server_error")) == "failed"
+    assert outcome(post_callback(client, cal.owner, state=second)) == "failed"
+
+    assert _token_calls(google_twin) == 0
+    _nothing_stored(cal.business_id)
 
 
 def test_a_grant_without_the_calendar_permission_is_refused_with_reason_scope(client, google_twin):
@@ -175,9 +268,9 @@ def test_a_grant_without_the_calendar_permission_is_refused_with_reason_scope(cl
     link_login(cal, cal.owner)
     url, state = consent(client, cal.owner)
 
-    finished = callback(client, state=state, code=google_twin.authorize(url, scopes=PROFILE))
+    finished = finish(client, cal.owner, state=state, code=google_twin.authorize(url, scopes=PROFILE))
 
-    assert redirected_to(finished) == {"google": "error", "reason": "scope"}
+    assert outcome(finished) == "scope"
     _nothing_stored(cal.business_id)
 
 
@@ -186,8 +279,7 @@ def test_a_code_google_does_not_know_is_refused_with_reason_failed(client, googl
     link_login(cal, cal.owner)
     _, state = consent(client, cal.owner)
 
-    assert redirected_to(callback(client, state=state, code="4/not-a-code")) == {"google": "error",
-                                                                                  "reason": "failed"}
+    assert outcome(finish(client, cal.owner, state=state, code="4/not-a-code")) == "failed"
     _nothing_stored(cal.business_id)
 
 
@@ -196,8 +288,8 @@ def test_googles_own_extra_parameters_do_not_get_in_the_way(client, google_twin)
     staff_id = link_login(cal, cal.owner)
     url, state = consent(client, cal.owner)
 
-    finished = callback(client, state=state, code=google_twin.authorize(url), authuser="0", prompt="consent",
-                        scope="openid https://www.googleapis.com/auth/calendar.events", iss="https://accounts.google.com")
+    finished = finish(client, cal.owner, state=state, code=google_twin.authorize(url), authuser="0", prompt="consent",
+                      scope="openid https://www.googleapis.com/auth/calendar.events", iss="https://accounts.google.com")
 
-    assert redirected_to(finished) == {"google": "connected"}
+    assert outcome(finished) == "connected"
     assert connection(cal.business_id, staff_id) is not None

@@ -13,7 +13,7 @@ from chalicelib.calendar import connections, messages
 from chalicelib.core import db
 from chalicelib.integrations.google_calendar import GoogleAuthLost
 from tests.api import body, call
-from tests.calendar.helpers import busy_rows, callback, connect_staff, connection, consent, redirected_to
+from tests.calendar.helpers import busy_rows, connect_staff, connection, consent, finish, outcome
 from tests.checks import error_of, rows
 
 SUBJECT = "Your Google Calendar stopped syncing"
@@ -113,8 +113,8 @@ def test_a_reconnect_clears_the_loss_keeps_the_connection_and_a_later_loss_email
     lost = connection(got["business_id"], got["staff_id"])
 
     url, state = consent(client, got["member"])
-    assert redirected_to(callback(client, state=state, code=google_twin.authorize(url, email="again@gmail.test"))) \
-        == {"google": "connected"}
+    assert outcome(finish(client, got["member"], state=state,
+                          code=google_twin.authorize(url, email="again@gmail.test"))) == "connected"
 
     row = connection(got["business_id"], got["staff_id"])
     assert str(row["id"]) == got["connection_id"]
@@ -137,7 +137,7 @@ def test_the_email_is_dropped_once_the_member_has_reconnected(client, mail, goog
     _sync(client, got)
     (event,) = rows(got["business_id"], "SELECT * FROM outbox WHERE topic = 'calendar.reconnect_needed'")
     url, state = consent(client, got["member"])
-    callback(client, state=state, code=google_twin.authorize(url, email="quick@gmail.test"))
+    finish(client, got["member"], state=state, code=google_twin.authorize(url, email="quick@gmail.test"))
 
     with db.tenant_tx(got["business_id"]) as tx:  # the event written again late (a queue backlog)
         assert messages.compose(tx, event) == []
@@ -182,8 +182,8 @@ def test_reconnecting_another_google_account_drops_the_old_accounts_busy_times_a
         "https://www.googleapis.com/calendar/v3/calendars/old@gmail.test/events?alt=json"]
 
     url, state = consent(client, got["member"])
-    assert redirected_to(callback(client, state=state, code=google_twin.authorize(url, email="new@gmail.test"))) \
-        == {"google": "connected"}
+    assert outcome(finish(client, got["member"], state=state,
+                          code=google_twin.authorize(url, email="new@gmail.test"))) == "connected"
 
     assert connection(got["business_id"], got["staff_id"])["google_email"] == "new@gmail.test"
     assert busy_rows(got["business_id"], got["staff_id"]) == []  # the new account's calendar is empty

@@ -55,6 +55,8 @@ const routes = (
       <Route path="/settings/billing" element={screen(() => import("./routes/app/billing"))} />
       <Route path="/team" element={screen(() => import("./routes/app/team"))} />
       <Route path="/account" element={screen(() => import("./routes/app/account"))} />
+      {/* Google's redirect, forwarded by the API: finished as the signed-in member (AppLayout sends anyone else to log in first). */}
+      <Route path="/account/google-callback" element={screen(() => import("./routes/app/google-callback"))} />
       <Route path="/admin" element={screen(() => import("./routes/app/admin-tenants"))} />
       <Route path="/admin/tenants/:businessId" element={screen(() => import("./routes/app/admin-tenant"))} />
       <Route path="/admin/metrics" element={screen(() => import("./routes/app/admin-metrics"))} />

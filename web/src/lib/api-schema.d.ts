@@ -746,10 +746,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Google's OAuth redirect: stores the grant and starts the first sync, then redirects to the account page (?google=connected or ?google=error&reason=...) */
+        /** Google's OAuth redirect: forwards its state, code and error to the web app's /account/google-callback, which finishes the connect as the signed-in member */
         get: operations["google_calendar_callback"];
         put?: never;
-        post?: never;
+        /** Finish connecting the caller's own Google Calendar with what Google's redirect carried: their status (409 calendar_connect_failed, details.reason invalid_state, access_denied, scope or failed, nothing stored) */
+        post: operations["finish_google_connect"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1936,6 +1937,17 @@ export interface components {
         GatewayError: {
             Message?: string;
             message?: string;
+        };
+        /**
+         * GoogleCallback
+         * @description What Google's redirect carried, posted by the web app in the signed-in member's browser.
+         */
+        GoogleCallback: {
+            /** @default null */
+            code?: string | null;
+            /** @default null */
+            error?: string | null;
+            state: string;
         };
         /**
          * GoogleCallbackQuery
@@ -8820,6 +8832,129 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected fault (no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed (API Gateway's body) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Temporarily unavailable; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No answer within 29 s (API Gateway's body) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    finish_google_connect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoogleCallback"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarStatusItem"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Token refused, or the role or plan does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Body over 1 MiB */
             413: {

@@ -3,13 +3,14 @@
 // Google that the calendar grid draws. Query keys start with "calendar-sync"; a change refreshes them
 // all (a disconnect also removes that person's busy times).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { unwrap, type Schemas } from "../../../lib/api-client";
+import { ApiError, unwrap, type Schemas } from "../../../lib/api-client";
 import { useApi } from "../../../lib/api-context";
 import { leaveFor } from "../../billing/lib/leave";
 
 export type StatusItem = Schemas["CalendarStatusItem"];
 export type BusyBlock = Schemas["BusyBlock"];
 export type ConnectionState = StatusItem["state"];
+export type GoogleCallback = Schemas["GoogleCallback"];
 
 export const CALENDAR_SYNC_KEY = ["calendar-sync"] as const;
 export const STATUS_KEY = [...CALENDAR_SYNC_KEY, "status"] as const;
@@ -35,12 +36,46 @@ export function useCalendarStatus({ enabled = true, awaitFirstSync = false }: { 
   });
 }
 
-/** Off to Google's consent page; Google sends the member back to /account?google=… */
+/** Off to Google's consent page; Google sends the member back through /account/google-callback. */
 export function useConnectGoogle() {
   const api = useApi();
   return useMutation({
     mutationFn: () => unwrap(api.client.GET("/calendar/google/connect")),
     onSuccess: ({ url }) => leaveFor(url),
+  });
+}
+
+/** Why the API refused to finish a connect (409 `calendar_connect_failed`, `details.reason`). */
+export const CONNECT_REFUSALS = ["invalid_state", "access_denied", "scope", "failed"] as const;
+export type ConnectRefusal = (typeof CONNECT_REFUSALS)[number];
+
+/** The refusal's reason, or "failed" for anything else that stopped the connect (a network error, a 500…). */
+export function connectRefusal(error: unknown): ConnectRefusal {
+  const reason = error instanceof ApiError && error.code === "calendar_connect_failed" ? error.details["reason"] : null;
+  return CONNECT_REFUSALS.find((r) => r === reason) ?? "failed";
+}
+
+/**
+ * Finish the connect Google sent the member back from, with what its redirect carried, as the
+ * signed-in member (the API takes only a state this member started): their connection's status. A
+ * state works once, so the answer is kept for the page's life: a second render (strict mode, going
+ * back in history) reads it instead of posting again. Not under "calendar-sync", which a connect
+ * refreshes.
+ */
+export function useFinishGoogleConnect(body: GoogleCallback) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: ["google-connect-finish", body],
+    queryFn: async () => {
+      const item = await unwrap(api.client.POST("/calendar/google/callback", { body }));
+      await queryClient.invalidateQueries({ queryKey: CALENDAR_SYNC_KEY });
+      return item;
+    },
+    retry: false,
+    staleTime: Infinity,
+    gcTime: Infinity,
+    refetchOnWindowFocus: false,
   });
 }
 

@@ -1,5 +1,6 @@
-// Google sends the member back to /account?google=connected (or ?google=error&reason=…): the notice
-// is kept for this visit and the query string cleaned, so a reload or a shared link says nothing.
+// Google sends the member back (through /account/google-callback, which finishes the connect) to
+// /account?google=connected or ?google=error&reason=…: the notice is kept for this visit and the query
+// string cleaned, so a reload or a shared link says nothing.
 import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router";
 import { returnNotice, type Notice } from "./words";

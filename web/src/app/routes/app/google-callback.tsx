@@ -1,0 +1,5 @@
+import { FinishGoogleConnect } from "../../../features/calendar-sync/components/finish-google-connect";
+
+export default function Route() {
+  return <FinishGoogleConnect />;
+}
