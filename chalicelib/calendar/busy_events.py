@@ -3,7 +3,7 @@
 Google answers every event of the calendar (``showDeleted``: cancelled ones too), but only some
 stand in the way of a booking. Not busy: a cancelled event, one marked free ("transparency":
 "transparent"), one the staff member declined, an informational entry (a working location), and
-our own bookings' events (the appointment already blocks its time; counting it twice would also
+this business's own bookings' events (the appointment already blocks its time; counting it twice would also
 keep a booking's own slot from being moved onto itself).
 
 Times: a timed event carries an offset (or, without one, its own ``timeZone``); an all-day event
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 # ``extendedProperties.private`` of the events the writer puts in Google for our bookings.
@@ -23,10 +24,12 @@ TAG_VALUE = "1"
 _INFORMATIONAL = frozenset({"workingLocation"})
 
 
-def is_ours(event: dict[str, Any]) -> bool:
-    """Whether the writer made this event for one of our appointments (it carries our tag)."""
+def is_ours(event: dict[str, Any], business_id: UUID) -> bool:
+    """Whether the writer made this event for one of this business's appointments (our tag and its
+    id). A booking of another business on the platform, in the calendar of someone who works for both,
+    is busy like any other event: only this business's own appointments block its times already."""
     private = (event.get("extendedProperties") or {}).get("private") or {}
-    return private.get(TAG) == TAG_VALUE
+    return private.get(TAG) == TAG_VALUE and private.get("businessId") == str(business_id)
 
 
 def _declined_by_self(event: dict[str, Any]) -> bool:
@@ -53,11 +56,11 @@ def day_starts(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)
 
 
-def busy_interval(event: dict[str, Any], zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+def busy_interval(event: dict[str, Any], zone: ZoneInfo, business_id: UUID) -> tuple[datetime, datetime] | None:
     """When ``event`` makes the staff member (whose zone is ``zone``) busy, as UTC instants
     [start, end), or None when it does not make them busy at all."""
     if (event.get("status") == "cancelled" or event.get("transparency") == "transparent"
-            or event.get("eventType") in _INFORMATIONAL or is_ours(event) or _declined_by_self(event)):
+            or event.get("eventType") in _INFORMATIONAL or is_ours(event, business_id) or _declined_by_self(event)):
         return None
     start = _instant(event.get("start") or {}, zone)
     end = _instant(event.get("end") or {}, zone)

@@ -28,6 +28,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from chalicelib.billing import gate
 from chalicelib.business import service as business
 from chalicelib.calendar import busy_events, connections, writer
 from chalicelib.calendar.connections import Connection
@@ -43,9 +44,9 @@ SOURCE = "google"
 # Recurring instances entering the window show up only in a full listing.
 FULL_SYNC_EVERY = timedelta(hours=24)
 # The window reaches back a day (an event under way still blocks the rest of it) and ahead as far as
-# the business takes bookings, at most a year (a daily series is then 366 rows, not unbounded).
+# the business takes bookings (at most 730 days: a daily series is then 731 rows, not unbounded).
 WINDOW_BEHIND = timedelta(days=1)
-WINDOW_AHEAD_MAX_DAYS = 366
+WINDOW_AHEAD_MAX_DAYS = 731
 # 250 events a page (the client's maxResults): 10,000 events, a few seconds at most with a healthy
 # Google; a calendar with more in the window is refused rather than listed for minutes.
 MAX_PAGES = 40
@@ -90,10 +91,11 @@ class CalendarTooLarge(Conflict):
 
 # What a sync (or a channel's or a backfill's call to Google) may end in that needs no one's attention
 # beyond what it recorded: the connection is waiting for its member to reconnect or backing off a
-# quota, or Google's trouble is recorded on the connection. The push reader and the schedule log
+# quota, the business's plan no longer has calendar sync, or Google's trouble is recorded on the
+# connection. The push reader and the schedule log
 # these and go on; the next run tries again.
-GOOGLE_TROUBLE = (connections.NotConnected, connections.BackingOff, CalendarTooLarge, GoogleAuthLost,
-                  GoogleUnavailable, GoogleRejected)
+GOOGLE_TROUBLE = (connections.NotConnected, connections.BackingOff, gate.PlanRequired, CalendarTooLarge,
+                  GoogleAuthLost, GoogleUnavailable, GoogleRejected)
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,18 @@ class _Scope:
     until: datetime
 
 
+_TAKE_BUSY_LOCK = """-- the staff member's Google busy rows: one writer at a time (a sync's listing, a disconnect)
+SELECT true FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))"""
+
+
+def _busy_lock(staff_id: UUID) -> str:
+    return f"calendar_busy:{staff_id}"
+
+
 def forget(tx: Tx, staff_id: UUID) -> None:
-    """Inside a disconnect's transaction: the staff member's Google busy times go with the connection."""
+    """Inside a disconnect's transaction: the staff member's Google busy times go with the connection.
+    A sync writing its listing meanwhile finishes first; one after finds the connection gone."""
+    tx.execute(_TAKE_BUSY_LOCK, lock=_busy_lock(staff_id))
     tx.execute(_FORGET, staff_id=staff_id)
 
 
@@ -141,7 +153,12 @@ def sync(business_id: UUID, connection_id: UUID, *, full: bool = False) -> SyncR
         or now - connection.full_sync_at > FULL_SYNC_EVERY
     try:
         listing = _list(scope, full=full)
-        changed, removed, ours = _apply(business_id, scope, listing)
+        applied = _apply(business_id, scope, listing)
+        if applied is None:
+            log.emit("calendar.sync_superseded", connection_id=str(connection_id))
+            return SyncResult(calls=listing.calls, changed=0, removed=0, full=listing.full, reverted=0)
+        changed, removed, ours = applied
+        # After the token is stored: a put-back Google refuses is recorded on its link and retried.
         reverted = writer.restore(connection, ours) if ours else 0
     except GoogleRateLimited:
         connections.record_error(connection, "Google's quota was exceeded; syncing again later.", rate_limited=True)
@@ -155,7 +172,6 @@ def sync(business_id: UUID, connection_id: UUID, *, full: bool = False) -> SyncR
     except CalendarTooLarge as e:
         connections.record_error(connection, e.message)
         raise
-    connections.record_sync(connection, sync_token=listing.sync_token, full=listing.full)
     if reverted:
         connections.record_reverted(connection, reverted)
     result = SyncResult(calls=listing.calls, changed=changed, removed=removed, full=listing.full, reverted=reverted)
@@ -215,18 +231,21 @@ def _clamped(interval: tuple[datetime, datetime] | None, scope: _Scope) -> tuple
     return (start, end) if start < end else None
 
 
-def _apply(business_id: UUID, scope: _Scope, listing: _Listing) -> tuple[int, int, list[dict[str, Any]]]:
-    """Write what the listing says into ``external_busy`` in one transaction; answer the rows changed,
-    the rows removed, and the events that may be our bookings' (tagged, or deleted) for the writer."""
+def _apply(business_id: UUID, scope: _Scope, listing: _Listing) -> tuple[int, int, list[dict[str, Any]]] | None:
+    """Write what the listing says into ``external_busy``, and its sync token, in one transaction;
+    answer the rows changed, the rows removed, and the events that may be our bookings' (tagged, or
+    deleted) for the writer. None: another sync was recorded since this one read the connection, or
+    it was disconnected meanwhile (syncs of one connection may overlap: push, the schedule, sync now),
+    so this listing writes nothing rather than undo a newer one or leave rows nobody owns."""
     busy: dict[str, tuple[datetime, datetime]] = {}
     not_busy: set[str] = set()
     series_cancelled: set[str] = set()
     ours: list[dict[str, Any]] = []
     for event in listing.items:  # a later entry for the same id wins
         event_id = event["id"]
-        if busy_events.is_ours(event) or event.get("status") == "cancelled":
+        if busy_events.is_ours(event, business_id) or event.get("status") == "cancelled":
             ours.append(event)  # a deleted event is listed by its id alone: the writer knows ours by it
-        interval = _clamped(busy_events.busy_interval(event, scope.zone), scope)
+        interval = _clamped(busy_events.busy_interval(event, scope.zone, business_id), scope)
         if interval is None:
             busy.pop(event_id, None)
             not_busy.add(event_id)
@@ -237,7 +256,9 @@ def _apply(business_id: UUID, scope: _Scope, listing: _Listing) -> tuple[int, in
             busy[event_id] = interval
     ids = sorted(busy)  # one order for every writer: two syncs at once cannot deadlock
     staff_id = scope.connection.staff_id
-    with db.tenant_tx(business_id, lock=f"calendar_busy:{staff_id}") as tx:
+    with db.tenant_tx(business_id, lock=_busy_lock(staff_id)) as tx:
+        if not connections.still_as_read(tx, scope.connection):
+            return None
         if listing.full:
             removed = tx.execute(_KEEP_ONLY, staff_id=staff_id, keep=ids)
         elif not_busy:
@@ -247,6 +268,7 @@ def _apply(business_id: UUID, scope: _Scope, listing: _Listing) -> tuple[int, in
         changed = tx.execute(_UPSERT, bid=business_id, staff_id=staff_id, ids=ids,
                              starts=[busy[i][0].isoformat() for i in ids],
                              ends=[busy[i][1].isoformat() for i in ids]) if ids else 0
+        connections.record_sync(tx, scope.connection, sync_token=listing.sync_token, full=listing.full)
     return changed, removed, ours
 
 

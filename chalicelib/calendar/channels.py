@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -57,8 +58,10 @@ SELECT id, resource_id FROM calendar_push_channels WHERE connection_id = :connec
 _DROP = """-- a disconnected connection's channels (stopped at Google, or left to expire there)
 DELETE FROM calendar_push_channels WHERE id = ANY(CAST(:ids AS uuid[]))"""
 
-_DUE = """-- channels expiring soon whose connection has no newer one yet, soonest first
+_DUE = """-- channels expiring soon whose connection is connected (one waiting for a reconnect cannot renew) and
+-- has no newer one yet, soonest first
 SELECT c.id, c.business_id, c.connection_id, c.resource_id FROM calendar_push_channels c
+  JOIN calendar_connections k ON k.id = c.connection_id AND k.state = 'connected'
  WHERE c.expires_at > now() AND c.expires_at <= now() + make_interval(secs => :renew_s)
    AND NOT EXISTS (SELECT FROM calendar_push_channels n
                     WHERE n.connection_id = c.connection_id
@@ -125,15 +128,19 @@ def stop_all(connection: Connection) -> None:
         tx.execute(_DROP, ids=[str(c["id"]) for c in found])
 
 
-def renew_due(*, limit: int = RENEW_BATCH) -> int:
+def renew_due(*, limit: int = RENEW_BATCH, deadline: float | None = None) -> int:
     """The schedule's: delete expired channels, and give each connection whose channel expires within
     ``RENEW_BEFORE`` a new one, then stop the old one at Google (its row stays until it expires). A
-    connection that cannot be reached now is tried at the next run. Answers how many were renewed."""
+    connection that cannot be reached now, or is not reached before ``deadline`` (``time.monotonic``),
+    is tried at the next run (a day ahead of the channel's end, there are many). Answers how many were
+    renewed."""
     with db.jobs_tx() as tx:
         pruned = tx.execute(_PRUNE, batch=PRUNE_BATCH)
         due = tx.all(_DUE, renew_s=RENEW_BEFORE.total_seconds(), batch=limit)
     renewed = 0
     for channel in due:
+        if deadline is not None and time.monotonic() >= deadline:
+            break
         try:
             renewed += _renew(channel)
         except busy_sync.GOOGLE_TROUBLE as e:  # the connection is tried again at the next run

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from chalicelib.billing import gate
 from chalicelib.calendar import token_seal
 from chalicelib.core import db, log, rate_limit
 from chalicelib.core.db import Tx
@@ -40,6 +41,8 @@ MAX_BACKOFF_MIN = 60
 MAX_ERROR_CHARS = 500
 
 # Why the member must reconnect, as the status and the e-mail say it.
+# The plan feature calendar sync is (Pro, Enterprise, the trial).
+FEATURE = "google_calendar"
 LOST_MESSAGES = {
     "invalid_grant": "Google no longer accepts this connection: access was revoked, or the grant expired.",
     "scope": "The permission to change the calendar was taken away in Google.",
@@ -101,10 +104,11 @@ UPDATE calendar_connections
    SET reverted_edits = reverted_edits + :count, last_reverted_at = now(), updated_at = now()
  WHERE id = :id"""
 
-_DUE = """-- connections a schedule may sync now, the longest unsynced first (every tenant's: a jobs transaction)
+_DUE = """-- connections a schedule may sync now, the longest untried first (every tenant's: a jobs transaction);
+-- one whose syncs keep failing goes behind the others instead of first in every run
 SELECT business_id, id FROM calendar_connections
  WHERE state = 'connected' AND (backoff_until IS NULL OR backoff_until <= now())
- ORDER BY last_sync_at NULLS FIRST
+ ORDER BY greatest(last_sync_at, last_error_at) NULLS FIRST
  LIMIT :limit"""
 
 _STATUS = """-- each staff member's connection state: every active one, or the one asked for (even inactive);
@@ -226,11 +230,14 @@ def calendar(connection: Connection) -> Iterator[google_calendar.Calendar]:
     """The connection's authorized Google Calendar API for the block.
 
     Refused: a connection no longer there or not ``connected`` (``NotConnected``), one Google asked
-    to leave alone for now (``BackingOff``). After the block, an access token the client refreshed
+    to leave alone for now (``BackingOff``), one of a business whose plan no longer has calendar sync
+    (``gate.PlanRequired``: a lapsed trial or a downgrade stops the calls; reconnecting is not needed
+    after an upgrade). After the block, an access token the client refreshed
     is stored (sealed), whatever the block then did. ``GoogleAuthLost`` from the block or the
     refresh marks the connection ``reconnect_needed`` (one e-mail, on the transition) and is raised
     again. Tokens no key opens any more count as lost too: only a reconnect can mend them."""
     with db.tenant_tx(connection.business_id) as tx:
+        gate.require_feature(tx, connection.business_id, FEATURE)
         row = tx.one(_TOKENS, id=connection.id)
     if row is None or row["state"] != "connected" or row["refresh_token_sealed"] is None:
         raise NotConnected()
@@ -294,11 +301,24 @@ def sync_begins(tx: Tx, connection_id: UUID) -> None:
     tx.execute(_SYNC_BEGINS, id=connection_id)
 
 
-def record_sync(connection: Connection, *, sync_token: str | None, full: bool) -> None:
-    """A sync went through: ``sync_token`` for the next incremental one (``full``: the window was
-    listed whole); the failure count and any backoff are cleared."""
-    with db.tenant_tx(connection.business_id) as tx:
-        tx.execute(_SYNCED, id=connection.id, sync_token=sync_token, full=full)
+_STILL_AS_READ = """-- a sync's listing is about to be written: the connection is still connected and no other sync was
+-- recorded since this one read it (held until the writing commits, so a disconnect waits for it)
+SELECT id FROM calendar_connections
+ WHERE id = :id AND state = 'connected' AND sync_token IS NOT DISTINCT FROM :sync_token
+   FOR UPDATE"""
+
+
+def still_as_read(tx: Tx, connection: Connection) -> bool:
+    """Inside the transaction writing a sync's busy times: whether the connection is as the sync read
+    it (still connected, its sync token not moved on by another sync). A listing older than one
+    already written, or one finished after a disconnect, must write nothing."""
+    return tx.one(_STILL_AS_READ, id=connection.id, sync_token=connection.sync_token) is not None
+
+
+def record_sync(tx: Tx, connection: Connection, *, sync_token: str | None, full: bool) -> None:
+    """Inside the transaction writing the sync's busy times: ``sync_token`` for the next incremental
+    one (``full``: the window was listed whole); the failure count and any backoff are cleared."""
+    tx.execute(_SYNCED, id=connection.id, sync_token=sync_token, full=full)
 
 
 def record_error(connection: Connection, message: str, *, rate_limited: bool = False) -> None:

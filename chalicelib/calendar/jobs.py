@@ -3,7 +3,7 @@ connection is synced here as well (and given a push channel if it has none: its 
 or the stage has a push address only since); channels near their end are renewed; bookings whose
 Google write failed are written again.
 
-Connections are synced stalest first until ``BUDGET_S`` has passed (the function's timeout, 120 s,
+Connections are synced stalest first until ``BUDGET_S`` has passed (the function's timeout, 300 s,
 leaves room for the sync under way and the two steps after it); the rest come first next time.
 ``connections.due`` leaves out connections backing off a quota or waiting for a reconnect, so a
 Google in trouble costs one call per connection and backoff period, never a storm. One connection's
@@ -19,6 +19,9 @@ from chalicelib.calendar import busy_sync, channels, connections, writer
 from chalicelib.core import db, log
 
 BUDGET_S = 45.0
+# Renewing channels, then retrying bookings' writes: each at most this long (a call to a Google that
+# does not answer takes about 21 s with its retries, so one more may run past it).
+STEP_BUDGET_S = 20.0
 
 
 def every_15_minutes(*, budget_s: float = BUDGET_S) -> dict[str, int]:
@@ -38,8 +41,12 @@ def every_15_minutes(*, budget_s: float = BUDGET_S) -> dict[str, int]:
         counts[outcome] += 1
         if outcome == "synced":
             counts["channels_opened"] += _step("open_channel", lambda: _ensure_channel(business_id, connection_id))
-    counts["channels_renewed"] = _step("renew_channels", channels.renew_due)
-    counts["bookings_retried"] = _step("retry_bookings", writer.retry_due)
+    # Each step stops at its own deadline: the function's timeout (300 s) holds a slow Google's worst
+    # (the sync's budget and each step's, and one call of about 21 s past each).
+    steps_until = time.monotonic() + STEP_BUDGET_S
+    counts["channels_renewed"] = _step("renew_channels", lambda: channels.renew_due(deadline=steps_until))
+    steps_until = time.monotonic() + STEP_BUDGET_S
+    counts["bookings_retried"] = _step("retry_bookings", lambda: writer.retry_due(deadline=steps_until))
     log.emit("calendar.swept", **counts)
     return counts
 

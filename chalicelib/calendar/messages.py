@@ -19,6 +19,7 @@ from chalicelib.core.db import Tx
 from chalicelib.core.settings import settings
 from chalicelib.notifications.message import Email, Outgoing
 
+
 def _account_page() -> str:
     return f"{settings().app_base_url}/account"
 
@@ -30,7 +31,8 @@ def _reconnect_needed(to: str, business_name: str, google_email: str | None, rea
                  f"Your Google Calendar{account} stopped syncing with {business_name}.\n\n"
                  f"Why: {connections.LOST_MESSAGES[reason]}\n\n"
                  "Until you reconnect it, new and changed bookings do not reach your Google Calendar, and "
-                 "the events in it no longer block the times customers can book you.\n\n"
+                 "events you add to it or change do not block the times customers can book you (those it "
+                 "held when it stopped still do).\n\n"
                  f"Reconnect it on your account page:\n\n{link}",
                  link=link)
 

@@ -27,6 +27,7 @@ being written, since whoever writes it reads the appointment as it is now.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from chalicelib.appointments import service as appointments
+from chalicelib.billing import gate
 from chalicelib.business import service as business
 from chalicelib.calendar import connections, event_links
 from chalicelib.calendar.busy_events import TAG, TAG_VALUE
@@ -68,7 +70,7 @@ _TRY_TURN = """-- this appointment's calendar write, unless another one is under
 SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"""
 
 # Failures that wait for the member: Google no longer takes their grant, or they must reconnect first.
-_WAITS_FOR_MEMBER = (GoogleAuthLost, NotConnected)
+_WAITS_FOR_MEMBER = (GoogleAuthLost, NotConnected, gate.PlanRequired)
 _GOOGLE_TROUBLE = (GoogleUnavailable, BackingOff, GoogleRejected, *_WAITS_FOR_MEMBER)
 
 
@@ -85,12 +87,18 @@ def write_appointment(business_id: UUID, appointment_id: UUID) -> None:
     _reconcile(business_id, appointment_id, wait=True)
 
 
-def retry_due(limit: int = 100) -> int:
-    """Try again up to ``limit`` failed writes whose time has come (every tenant's); answer how many
-    now match the appointment."""
+def retry_due(limit: int = 100, *, deadline: float | None = None) -> int:
+    """Try again up to ``limit`` failed writes whose time has come (every tenant's), until ``deadline``
+    (``time.monotonic``; those left keep their lease and come back once it ends); answer how many now
+    match the appointment."""
     with db.jobs_tx() as tx:
         due = event_links.take_due(tx, limit=limit, lease_s=RETRY_LEASE_S)
-    return sum(_reconcile(business_id, appointment_id, wait=False) == "written" for business_id, appointment_id in due)
+    written = 0
+    for business_id, appointment_id in due:
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        written += _reconcile(business_id, appointment_id, wait=False) == "written"
+    return written
 
 
 def backfill(connection: Connection) -> int:
@@ -314,7 +322,9 @@ def _failed(business_id: UUID, appointment_id: UUID, link: Link | None, where: t
     not by the retry job)."""
     attempts = link.attempts + 1 if link is not None and link.state == "failed" else 1
     next_at: datetime | None = None
-    if isinstance(error, _WAITS_FOR_MEMBER):
+    if isinstance(error, gate.PlanRequired):
+        message = "The plan no longer includes Google Calendar sync."
+    elif isinstance(error, _WAITS_FOR_MEMBER):
         message = "Google Calendar needs reconnecting; the booking is written once it is."
     elif isinstance(error, GoogleRejected):
         message = f"Google refused the event: {error}"

@@ -40,7 +40,8 @@ CREATE TABLE calendar_connections (
     CONSTRAINT calendar_connections_tenant_key UNIQUE (business_id, id),
     FOREIGN KEY (business_id, staff_id) REFERENCES staff (business_id, id) ON DELETE CASCADE
 );
-CREATE INDEX calendar_connections_due_idx ON calendar_connections (last_sync_at NULLS FIRST) WHERE state = 'connected';
+CREATE INDEX calendar_connections_due_idx ON calendar_connections ((greatest(last_sync_at, last_error_at)) NULLS FIRST)
+    WHERE state = 'connected';
 
 -- A connect under way: the state sent to Google (kept as its sha256), bound to the member and their
 -- staff profile, with the PKCE verifier the callback needs (Lambda keeps no Flow between requests).

@@ -5,6 +5,7 @@ instants; all-day events block local days, 23 or 25 hours long across Europe/Ber
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule
@@ -12,6 +13,8 @@ from dateutil.rrule import WEEKLY, rrule
 from chalicelib.calendar.busy_events import busy_interval, is_ours
 
 BERLIN = ZoneInfo("Europe/Berlin")
+# The business whose staff member's calendar it is.
+BUSINESS = UUID("6cf966ac-a560-437c-98ff-4eeaac11a03d")
 UTC = timezone.utc
 
 
@@ -28,7 +31,7 @@ def utc(text: str) -> datetime:
 
 
 def test_a_timed_event_is_busy_from_its_start_to_its_end_in_utc():
-    assert busy_interval(timed("2027-05-04T10:00:00+02:00", "2027-05-04T11:30:00+02:00"), BERLIN) == (
+    assert busy_interval(timed("2027-05-04T10:00:00+02:00", "2027-05-04T11:30:00+02:00"), BERLIN, BUSINESS) == (
         utc("2027-05-04T08:00:00+00:00"), utc("2027-05-04T09:30:00+00:00"))
 
 
@@ -37,8 +40,8 @@ def test_a_time_without_offset_is_read_in_its_own_zone_else_the_staff_members():
                 "end": {"dateTime": "2027-05-04T11:00:00", "timeZone": "America/New_York"}}
     no_zone = {"id": "e", "start": {"dateTime": "2027-05-04T10:00:00"}, "end": {"dateTime": "2027-05-04T11:00:00"}}
 
-    assert busy_interval(own_zone, BERLIN) == (utc("2027-05-04T14:00:00+00:00"), utc("2027-05-04T15:00:00+00:00"))
-    assert busy_interval(no_zone, BERLIN) == (utc("2027-05-04T08:00:00+00:00"), utc("2027-05-04T09:00:00+00:00"))
+    assert busy_interval(own_zone, BERLIN, BUSINESS) == (utc("2027-05-04T14:00:00+00:00"), utc("2027-05-04T15:00:00+00:00"))
+    assert busy_interval(no_zone, BERLIN, BUSINESS) == (utc("2027-05-04T08:00:00+00:00"), utc("2027-05-04T09:00:00+00:00"))
 
 
 def test_free_declined_cancelled_and_working_location_events_are_not_busy():
@@ -46,10 +49,10 @@ def test_free_declined_cancelled_and_working_location_events_are_not_busy():
     declined = [{"email": "boss@example.com", "organizer": True, "responseStatus": "accepted"},
                 {"email": "staff@gmail.test", "self": True, "responseStatus": "declined"}]
 
-    assert busy_interval(timed(*base, transparency="transparent"), BERLIN) is None
-    assert busy_interval(timed(*base, attendees=declined), BERLIN) is None
-    assert busy_interval(timed(*base, status="cancelled"), BERLIN) is None
-    assert busy_interval(timed(*base, eventType="workingLocation"), BERLIN) is None
+    assert busy_interval(timed(*base, transparency="transparent"), BERLIN, BUSINESS) is None
+    assert busy_interval(timed(*base, attendees=declined), BERLIN, BUSINESS) is None
+    assert busy_interval(timed(*base, status="cancelled"), BERLIN, BUSINESS) is None
+    assert busy_interval(timed(*base, eventType="workingLocation"), BERLIN, BUSINESS) is None
 
 
 def test_an_invitation_declined_by_someone_else_or_only_tentative_still_blocks():
@@ -57,27 +60,32 @@ def test_an_invitation_declined_by_someone_else_or_only_tentative_still_blocks()
                        {"email": "staff@gmail.test", "self": True, "responseStatus": "tentative"}]
 
     assert busy_interval(timed("2027-05-04T10:00:00+02:00", "2027-05-04T11:00:00+02:00", attendees=others_declined,
-                               transparency="opaque"), BERLIN) is not None
+                               transparency="opaque"), BERLIN, BUSINESS) is not None
 
 
-def test_our_own_bookings_events_are_ours_and_not_busy():
-    ours = timed("2027-05-04T10:00:00+02:00", "2027-05-04T11:00:00+02:00", extendedProperties={
-        "private": {"bookingApp": "1", "appointmentId": "a", "businessId": "b"}})
+def test_this_businesss_own_bookings_events_are_ours_and_not_busy_another_businesss_are_busy():
+    def tagged(business_id: str) -> dict:
+        return timed("2027-05-04T10:00:00+02:00", "2027-05-04T11:00:00+02:00", extendedProperties={
+            "private": {"bookingApp": "1", "appointmentId": "a", "businessId": business_id}})
+
+    ours, another_businesss = tagged(str(BUSINESS)), tagged("0d9f6a3e-5a40-4a4c-8d0b-2f5a1f0e9b11")
     someone_elses = timed("2027-05-04T10:00:00+02:00", "2027-05-04T11:00:00+02:00", extendedProperties={
         "private": {"bookingApp": "other"}})
 
-    assert is_ours(ours) and busy_interval(ours, BERLIN) is None
-    assert not is_ours(someone_elses) and busy_interval(someone_elses, BERLIN) is not None
+    assert is_ours(ours, BUSINESS) and busy_interval(ours, BERLIN, BUSINESS) is None
+    # someone who works for two businesses on the platform: the other's booking is busy here
+    assert not is_ours(another_businesss, BUSINESS) and busy_interval(another_businesss, BERLIN, BUSINESS) is not None
+    assert not is_ours(someone_elses, BUSINESS) and busy_interval(someone_elses, BERLIN, BUSINESS) is not None
 
 
 def test_an_all_day_event_blocks_the_local_day_midnight_to_midnight():
-    assert busy_interval(all_day("2027-05-04", "2027-05-05"), BERLIN) == (
+    assert busy_interval(all_day("2027-05-04", "2027-05-05"), BERLIN, BUSINESS) == (
         utc("2027-05-03T22:00:00+00:00"), utc("2027-05-04T22:00:00+00:00"))
 
 
 def test_all_day_events_on_the_clock_change_days_last_23_and_25_hours():
-    spring = busy_interval(all_day("2027-03-28", "2027-03-29"), BERLIN)
-    autumn = busy_interval(all_day("2027-10-31", "2027-11-01"), BERLIN)
+    spring = busy_interval(all_day("2027-03-28", "2027-03-29"), BERLIN, BUSINESS)
+    autumn = busy_interval(all_day("2027-10-31", "2027-11-01"), BERLIN, BUSINESS)
 
     assert spring == (utc("2027-03-27T23:00:00+00:00"), utc("2027-03-28T22:00:00+00:00"))
     assert spring[1] - spring[0] == timedelta(hours=23)
@@ -86,7 +94,7 @@ def test_all_day_events_on_the_clock_change_days_last_23_and_25_hours():
 
 
 def test_a_several_day_all_day_event_ends_at_the_start_of_its_exclusive_end_date():
-    start, end = busy_interval(all_day("2027-03-27", "2027-03-30"), BERLIN)
+    start, end = busy_interval(all_day("2027-03-27", "2027-03-30"), BERLIN, BUSINESS)
 
     assert start.astimezone(BERLIN) == datetime(2027, 3, 27, tzinfo=BERLIN)
     assert end.astimezone(BERLIN) == datetime(2027, 3, 30, tzinfo=BERLIN)
@@ -94,7 +102,7 @@ def test_a_several_day_all_day_event_ends_at_the_start_of_its_exclusive_end_date
 
 
 def test_all_day_is_reckoned_in_the_staff_members_zone():
-    assert busy_interval(all_day("2027-05-04", "2027-05-05"), ZoneInfo("America/New_York"))[0] == \
+    assert busy_interval(all_day("2027-05-04", "2027-05-05"), ZoneInfo("America/New_York"), BUSINESS)[0] == \
         utc("2027-05-04T04:00:00+00:00")
 
 
@@ -106,14 +114,14 @@ def test_weekly_instances_keep_their_local_time_so_utc_moves_an_hour_across_the_
                        id=f"weekly_{start.astimezone(UTC):%Y%m%dT%H%M%SZ}")
                  for start in rrule(WEEKLY, dtstart=first, count=4)]
 
-    starts = [busy_interval(event, BERLIN)[0] for event in instances]
+    starts = [busy_interval(event, BERLIN, BUSINESS)[0] for event in instances]
 
     assert [s.astimezone(BERLIN).strftime("%H:%M") for s in starts] == ["09:00"] * 4
     assert [s.strftime("%m-%d %H:%M") for s in starts] == ["03-15 08:00", "03-22 08:00", "03-29 07:00", "04-05 07:00"]
 
 
 def test_an_event_without_times_or_ending_before_it_starts_is_not_busy():
-    assert busy_interval({"id": "x", "status": "confirmed"}, BERLIN) is None
-    assert busy_interval(timed("2027-05-04T11:00:00+02:00", "2027-05-04T10:00:00+02:00"), BERLIN) is None
-    assert busy_interval(all_day("2027-05-04", "2027-05-04"), BERLIN) is None
+    assert busy_interval({"id": "x", "status": "confirmed"}, BERLIN, BUSINESS) is None
+    assert busy_interval(timed("2027-05-04T11:00:00+02:00", "2027-05-04T10:00:00+02:00"), BERLIN, BUSINESS) is None
+    assert busy_interval(all_day("2027-05-04", "2027-05-04"), BERLIN, BUSINESS) is None
 

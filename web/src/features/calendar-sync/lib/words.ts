@@ -24,7 +24,7 @@ export function reconnectReason(reason: StatusItem["reason"]): string {
 
 /** What stops while a connection waits to be reconnected. */
 export const RECONNECT_CONSEQUENCE =
-  "Until it is reconnected, new bookings and changes don't reach that Google Calendar, and its events no longer block times here.";
+  "Until it is reconnected, new bookings and changes don't reach that Google Calendar, and events added or changed in it don't block times here (those it held when it stopped still do).";
 
 export interface Notice {
   tone: "success" | "error";
