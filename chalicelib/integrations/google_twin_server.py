@@ -211,12 +211,14 @@ class _Handler(BaseHTTPRequestHandler):
             sections.append(f"<h2>{html.escape(email)}</h2><p class=\"note\">{channels} push channel(s)</p>"
                             f"<table><tr><th>Title</th><th>Start</th><th>End</th><th></th><th></th></tr>{rows}"
                             f"</table>")
+        # The account that signed in last, and the demo business's zone: what a developer adds to first.
+        account = html.escape(twin.accounts()[-1] if twin.accounts() else "staff@gmail.test")
         form = ('<h2>Add a busy event</h2><form method="post" action="/events/add">'
-                '<label>Account <input type="email" name="email" value="staff@gmail.test" required></label><br>'
+                f'<label>Account <input type="email" name="email" value="{account}" required></label><br>'
                 '<label>Title <input name="title" value="Busy"></label><br>'
                 '<label>Start <input type="datetime-local" name="start" required></label> '
                 '<label>End <input type="datetime-local" name="end" required></label><br>'
-                '<label>Time zone <input name="timezone" value="Europe/Berlin" required></label><br>'
+                '<label>Time zone <input name="timezone" value="Europe/London" required></label><br>'
                 '<button type="submit" class="allow">Add</button></form>')
         body = "<h1>Google Calendar twin</h1>" + ("".join(sections) or "<p>No account has signed in yet.</p>") + form
         self._html(200, "Calendars", body)
