@@ -46,6 +46,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.core.settings import settings
+from chalicelib.integrations import twin_instance
 
 CALENDAR_SCOPES = frozenset({"https://www.googleapis.com/auth/calendar.events",
                              "https://www.googleapis.com/auth/calendar"})
@@ -903,23 +904,14 @@ def _requests_adapter_class() -> type:
 
 
 # The active twin: the one GOOGLE_BACKEND=twin answers from (each test starts a fresh one).
-
-_active: Twin | None = None
-_active_lock = threading.Lock()
+_active = twin_instance.Active(Twin.from_settings)
 
 
 def current() -> Twin:
-    global _active
-    with _active_lock:
-        if _active is None:
-            _active = Twin.from_settings()
-        return _active
+    return _active.get()
 
 
 def reset() -> Twin:
     """A fresh twin from the settings, now the active one."""
-    global _active
-    with _active_lock:
-        _active = Twin.from_settings()
-        return _active
+    return _active.reset()
 

@@ -35,6 +35,7 @@ import stripe
 
 from chalicelib.billing import plans
 from chalicelib.core.settings import settings
+from chalicelib.integrations import twin_instance
 
 API_VERSION = "2026-10-28.endive"
 TRIAL_DAYS = 14
@@ -626,25 +627,16 @@ class Twin:
 
 
 # The active twin: the one the in-process client serves (each test starts a fresh one).
-
-_active: Twin | None = None
-_active_lock = threading.Lock()
+_active = twin_instance.Active(Twin.from_settings)
 
 
 def active() -> Twin:
-    global _active
-    with _active_lock:
-        if _active is None:
-            _active = Twin.from_settings()
-        return _active
+    return _active.get()
 
 
 def reset() -> Twin:
     """A fresh twin from the settings, now the active one."""
-    global _active
-    with _active_lock:
-        _active = Twin.from_settings()
-        return _active
+    return _active.reset()
 
 
 class TwinHTTPClient(stripe.HTTPClient):
