@@ -960,7 +960,7 @@ _TOLD_CUSTOMER_ERASED = """-- ... and where their appointments are shown elsewhe
 -- new version of each one that is on or took place, for the readers of its event to write it again
 UPDATE appointments SET version = version + 1, updated_at = now()
  WHERE customer_id = :customer_id AND status = ANY(CAST(:statuses AS text[]))
-RETURNING id, business_id"""
+RETURNING id, business_id, staff_id"""
 
 _IDS_OF_CUSTOMER = """-- every appointment of one customer, any status
 SELECT id FROM appointments WHERE customer_id = :customer_id"""
@@ -978,6 +978,6 @@ def forget_customer(tx: Tx, customer_id: UUID) -> None:
     outbox.forget(tx, [row["id"] for row in tx.all(_IDS_OF_CUSTOMER, customer_id=customer_id)],
                   keys=["reason", "recipient"])
     outbox.add_many(tx, [outbox.Event(row["business_id"], "appointment.customer_erased", row["id"],
-                                      {"appointment_id": str(row["id"])})
+                                      {"appointment_id": str(row["id"]), "staff_id": str(row["staff_id"])})
                          for row in tx.all(_TOLD_CUSTOMER_ERASED, customer_id=customer_id,
                                            statuses=[*ACTIVE, "completed", "no_show"])])

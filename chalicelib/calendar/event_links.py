@@ -57,6 +57,11 @@ SELECT appointment_id FROM calendar_event_links
  ORDER BY appointment_id
  LIMIT :limit"""
 
+_CONCERNS_GOOGLE = """-- whether Google has a part in an appointment: its staff member has a connection (any state), or an
+-- event of it is (or may be) in a calendar
+SELECT EXISTS (SELECT FROM calendar_connections WHERE staff_id = :staff_id)
+    OR EXISTS (SELECT FROM calendar_event_links WHERE appointment_id = :appointment_id AND state <> 'deleted')"""
+
 _FORGET_STAFF = """-- a calendar disconnected: its events stay in Google, we no longer keep them
 DELETE FROM calendar_event_links WHERE staff_id = :staff_id"""
 
@@ -103,3 +108,7 @@ def failed_of_staff(tx: Tx, business_id: UUID, staff_id: UUID, *, limit: int) ->
 def forget_staff(tx: Tx, staff_id: UUID) -> None:
     """Inside a disconnect's transaction (the tenant's): drop the staff member's links."""
     tx.execute(_FORGET_STAFF, staff_id=staff_id)
+
+
+def concerns_google(tx: Tx, appointment_id: UUID, staff_id: UUID) -> bool:
+    return bool(tx.value(_CONCERNS_GOOGLE, appointment_id=appointment_id, staff_id=staff_id))

@@ -133,6 +133,12 @@ def restore(connection: Connection, google_events: list[dict[str, Any]]) -> int:
     return put_back
 
 
+def concerns_google(tx: Tx, appointment_id: UUID, staff_id: UUID) -> bool:
+    """Whether a change of the appointment (now with ``staff_id``) may need a Google write: that staff
+    member has a connection, or an event of it is in a calendar (it was reassigned away from one)."""
+    return event_links.concerns_google(tx, appointment_id, staff_id)
+
+
 def forget_staff(tx: Tx, staff_id: UUID) -> None:
     """Inside a disconnect's transaction: the staff member's links go (their events stay in Google; a
     later connect takes them over, ``restore``)."""
