@@ -28,6 +28,7 @@ The OAuth client comes from the ``GOOGLE_SECRET_ARN`` secret ``{"client_id", "cl
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -543,8 +544,6 @@ class Calendar:
 
     def stop_channel(self, *, channel_id: str, resource_id: str) -> None:
         """Stop a push channel; one Google no longer knows (404) is stopped already."""
-        try:
+        with contextlib.suppress(_Missing):
             self._execute(self._api().channels().stop(body={"id": channel_id, "resourceId": resource_id}),
                           "stop_channel")
-        except _Missing:
-            pass

@@ -18,16 +18,16 @@ import threading
 import urllib.error
 import urllib.request
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.core.settings import settings
 from chalicelib.integrations.google_twin import Twin
+from chalicelib.integrations.twin_http import TwinHandler, TwinServer, serve
 
 MAX_BODY = 256 * 1024
-_SOCKET_TIMEOUT_S = 10
 _PUSH_TIMEOUT_S = 5
 _PUSH_QUEUE = 1000
 
@@ -82,45 +82,22 @@ def _when(point: Mapping[str, Any]) -> str:
     return html.escape(str(point.get("dateTime") or point.get("date") or "?"))
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(TwinServer):
     def __init__(self, port: int, twin: Twin) -> None:
         self.twin = twin
-        super().__init__(("127.0.0.1", port), _Handler)
+        super().__init__(port, _Handler)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(TwinHandler):
     server: _Server
-    timeout = _SOCKET_TIMEOUT_S  # a client that stops sending holds a thread this long at most
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # pushes are printed; the API logs its own calls
-
-    def _body(self) -> bytes | None:
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit() or int(length) > MAX_BODY:
-            self.close_connection = True  # the body is left unread
-            self._send(413, b'{"error":{"code":413,"message":"Body too large."}}', "application/json")
-            return None
-        return self.rfile.read(int(length))
-
-    def _send(self, status: int, body: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        for name, value in {"Content-Type": content_type, "Content-Length": str(len(body)), **(headers or {})}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+    max_body = MAX_BODY
+    too_large = b'{"error":{"code":413,"message":"Body too large."}}'
 
     def _html(self, status: int, title: str, body: str) -> None:
         self._send(status, _page(title, body), "text/html; charset=utf-8")
 
-    def _redirect(self, location: str) -> None:
-        self._send(303, b"", "text/plain", {"Location": location})
-
     def _api(self) -> None:
-        body = self._body()
+        body = self._read_body()
         if body is None:
             return
         try:
@@ -145,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path not in ("/o/oauth2/auth/decide", "/events/add", "/events/delete"):
             return self._api()
-        body = self._body()
+        body = self._read_body()
         if body is None:
             return
         form = dict(parse_qsl(body.decode("utf-8", "replace")))
@@ -253,13 +230,7 @@ def main(argv: list[str] | None = None) -> None:
     settings.cache_clear()
     port = urlsplit(settings().google_api_base).port or 9300
     server = make_server(Twin.from_settings(), port)
-    print(f"google twin: http://127.0.0.1:{port} (consent page, calendars at /)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(server, f"google twin: http://127.0.0.1:{port} (consent page, calendars at /)")
 
 
 if __name__ == "__main__":

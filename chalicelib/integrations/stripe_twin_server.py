@@ -15,15 +15,15 @@ import re
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Mapping
+from http.server import ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from chalicelib.core.settings import settings
 from chalicelib.integrations.stripe_twin import Dropped, Twin, sign
+from chalicelib.integrations.twin_http import TwinHandler, TwinServer, serve
 
 MAX_BODY = 64 * 1024
-_SOCKET_TIMEOUT_S = 10
 _WEBHOOK_TIMEOUT_S = 10
 
 
@@ -75,44 +75,21 @@ def _button(action: str, label: str, *, primary: bool = False) -> str:
             f'<button type="submit"{cls}>{html.escape(label)}</button></form>')
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(TwinServer):
     def __init__(self, port: int, twin: Twin, webhook_url: str) -> None:
         self.twin = twin
         self.webhook_url = webhook_url
-        super().__init__(("127.0.0.1", port), _Handler)
+        super().__init__(port, _Handler)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(TwinHandler):
     server: _Server
-    timeout = _SOCKET_TIMEOUT_S  # a client that stops sending holds a thread this long at most
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the webhook deliveries are printed; Stripe API calls are the API's own log lines
+    max_body = MAX_BODY
+    too_large = b'{"error":{"type":"invalid_request_error","message":"Body too large."}}'
 
     def _body(self) -> str | None:
-        length = self.headers.get("Content-Length")
-        if length is None:
-            return ""
-        if not length.isdigit() or int(length) > MAX_BODY:
-            self.close_connection = True  # the body is left unread
-            self._send(413, b'{"error":{"type":"invalid_request_error","message":"Body too large."}}',
-                       "application/json")
-            return None
-        return self.rfile.read(int(length)).decode("utf-8", "replace")
-
-    def _send(self, status: int, body: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        for name, value in {"Content-Type": content_type, "Content-Length": str(len(body)),
-                            **(headers or {})}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _redirect(self, location: str) -> None:
-        self._send(303, b"", "text/plain", {"Location": location})
+        raw = self._read_body()
+        return None if raw is None else raw.decode("utf-8", "replace")
 
     def _not_found(self) -> None:
         self._send(404, _page("Not found", "<h1>Not found</h1>"), "text/html; charset=utf-8")
@@ -288,13 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     settings.cache_clear()
     port = urlsplit(settings().stripe_api_base).port or 9200
     server = make_server(Twin.from_settings(), port, settings().stripe_twin_webhook_url)
-    print(f"stripe twin: http://127.0.0.1:{port} (webhooks to {settings().stripe_twin_webhook_url})", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(server, f"stripe twin: http://127.0.0.1:{port} (webhooks to {settings().stripe_twin_webhook_url})")
 
 
 if __name__ == "__main__":

@@ -411,7 +411,7 @@ def webhook():
             self.end_headers()
 
         def log_message(self, *args) -> None:
-            pass
+            """Quiet: the test reads what arrived, not the server's log."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
