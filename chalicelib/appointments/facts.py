@@ -1,5 +1,6 @@
 """What a message about an appointment says: the appointment as it is now, with the names, addresses
-and zones of the people and places it involves, read in one statement by the notification worker."""
+and zones of the people and places it involves, read in one statement by the notification worker
+and by calendar sync (what the staff member's Google event says)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +9,7 @@ from uuid import UUID
 from chalicelib.core.db import Tx
 
 _FACTS = """-- an appointment with its customer, staff member, service, location and business, for a message
-SELECT a.id, a.status, a.start_at, a.end_at, a.version, a.source, a.created_by,
+SELECT a.id, a.status, a.staff_id, a.start_at, a.end_at, a.version, a.source, a.created_by,
        c.id AS customer_id, c.name AS customer_name, c.email AS customer_email,
        c.phone_normalized AS customer_phone, c.preferred_channel AS customer_channel,
        c.erased_at IS NOT NULL AS customer_erased,

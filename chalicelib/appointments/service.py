@@ -592,18 +592,6 @@ def read(tx: Tx, appointment_id: UUID) -> dict[str, Any] | None:
     return tx.one(_GET, id=appointment_id)
 
 
-_FOR_CALENDAR = """-- an appointment as its staff member's calendar event shows it: status, times and version, with the
--- names of its service, customer, location (and its address and zone) and business
-SELECT a.id, a.status, a.staff_id, a.start_at, a.end_at, a.version, sv.name AS service_name,
-       c.name AS customer_name, l.name AS location_name, l.address AS location_address, l.time_zone,
-       b.name AS business_name
-  FROM appointments a
-  JOIN services sv ON sv.business_id = a.business_id AND sv.id = a.service_id
-  JOIN customers c ON c.business_id = a.business_id AND c.id = a.customer_id
-  JOIN locations l ON l.business_id = a.business_id AND l.id = a.location_id
-  JOIN businesses b ON b.id = a.business_id
- WHERE a.id = :id"""
-
 _UPCOMING_OF_STAFF = """-- a staff member's active appointments not over yet and starting before :until, soonest first (an
 -- appointment lasts at most 24 hours: the bound on start_at lets appointments_staff_idx find them)
 SELECT id FROM appointments
@@ -611,12 +599,6 @@ SELECT id FROM appointments
    AND start_at > now() - interval '24 hours' AND start_at < :until AND end_at > now()
  ORDER BY start_at, id
  LIMIT :limit"""
-
-
-def for_calendar(tx: Tx, appointment_id: UUID) -> dict[str, Any] | None:
-    """What a staff member's Google event of the appointment says, as the appointment is now (None: no
-    such appointment in the caller's tenant). For calendar sync, which writes the event."""
-    return tx.one(_FOR_CALENDAR, id=appointment_id)
 
 
 def upcoming_of_staff(tx: Tx, business_id: UUID, staff_id: UUID, *, until: datetime, limit: int) -> list[UUID]:

@@ -28,7 +28,6 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from chalicelib.billing import gate
 from chalicelib.business import service as business
 from chalicelib.calendar import busy_events, connections, writer
 from chalicelib.calendar.connections import Connection
@@ -36,8 +35,8 @@ from chalicelib.core import db, log
 from chalicelib.core.db import Tx
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.security import Caller
-from chalicelib.integrations.google_calendar import (Calendar, GoogleAuthLost, GoogleRateLimited, GoogleRejected,
-                                                     GoogleSyncTokenGone, GoogleUnavailable)
+from chalicelib.integrations.google_calendar import (Calendar, GoogleRateLimited, GoogleRejected, GoogleSyncTokenGone,
+                                                     GoogleUnavailable)
 from chalicelib.staff import service as staff
 
 SOURCE = "google"
@@ -89,13 +88,9 @@ class CalendarTooLarge(Conflict):
     message = f"The Google calendar holds more than {MAX_PAGES * 250} events in the sync window."
 
 
-# What a sync (or a channel's or a backfill's call to Google) may end in that needs no one's attention
-# beyond what it recorded: the connection is waiting for its member to reconnect or backing off a
-# quota, the business's plan no longer has calendar sync, or Google's trouble is recorded on the
-# connection. The push reader and the schedule log
-# these and go on; the next run tries again.
-GOOGLE_TROUBLE = (connections.NotConnected, connections.BackingOff, gate.PlanRequired, CalendarTooLarge,
-                  GoogleAuthLost, GoogleUnavailable, GoogleRejected)
+# What a sync may end in that needs no one's attention beyond what it recorded: the connection's
+# Google trouble, or a calendar too large to list. The push reader and the schedule log these and go on.
+GOOGLE_TROUBLE = (*connections.GOOGLE_TROUBLE, CalendarTooLarge)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
-from chalicelib.calendar import busy_sync, connections
+from chalicelib.calendar import connections
 from chalicelib.calendar.connections import Connection
 from chalicelib.core import db, log
 from chalicelib.core.errors import Forbidden
@@ -122,7 +122,7 @@ def stop_all(connection: Connection) -> None:
         with connections.calendar(connection) as calendar:
             for channel in found:
                 calendar.stop_channel(channel_id=str(channel["id"]), resource_id=channel["resource_id"])
-    except busy_sync.GOOGLE_TROUBLE as e:
+    except connections.GOOGLE_TROUBLE as e:
         log.emit("calendar.channel_stop_failed", connection_id=str(connection.id), error=type(e).__name__)
     with db.tenant_tx(connection.business_id) as tx:
         tx.execute(_DROP, ids=[str(c["id"]) for c in found])
@@ -143,7 +143,7 @@ def renew_due(*, limit: int = RENEW_BATCH, deadline: float | None = None) -> int
             break
         try:
             renewed += _renew(channel)
-        except busy_sync.GOOGLE_TROUBLE as e:  # the connection is tried again at the next run
+        except connections.GOOGLE_TROUBLE as e:  # the connection is tried again at the next run
             log.emit("calendar.channel_renew_failed", connection_id=str(channel["connection_id"]),
                      error=type(e).__name__)
     if pruned or due:
@@ -161,7 +161,7 @@ def _renew(channel: dict[str, Any]) -> int:
     try:
         with connections.calendar(connection) as calendar:
             calendar.stop_channel(channel_id=str(channel["id"]), resource_id=channel["resource_id"])
-    except busy_sync.GOOGLE_TROUBLE as e:
+    except connections.GOOGLE_TROUBLE as e:
         log.emit("calendar.channel_stop_failed", connection_id=str(connection.id), error=type(e).__name__)
     return 1
 

@@ -157,6 +157,14 @@ class BackingOff(ServiceUnavailable):
         super().__init__(details={"retry_after": retry_after_s}, headers={"Retry-After": str(retry_after_s)})
 
 
+# What a call to Google for a connection may end in that needs no one's attention beyond what was
+# recorded: the connection waits for its member to reconnect or backs off a quota, the business's plan
+# no longer has calendar sync, or Google's trouble is recorded (on the connection, or on a booking's
+# link). Callers log these and go on; the schedule tries again.
+GOOGLE_TROUBLE = (NotConnected, BackingOff, gate.PlanRequired, google_calendar.GoogleAuthLost,
+                  google_calendar.GoogleUnavailable, google_calendar.GoogleRejected)
+
+
 def _connection(row: dict[str, Any] | None) -> Connection | None:
     return Connection(**row) if row else None
 

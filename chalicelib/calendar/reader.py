@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from chalicelib.calendar import busy_sync, channels, connections, writer
+from chalicelib.calendar import busy_sync, channels, connections, event_links, writer
 from chalicelib.core import db, log
 from chalicelib.events import outbox, readers
 
@@ -46,7 +46,7 @@ def _request_write(business_id: UUID, appointment_id: UUID, staff_id: UUID | Non
     """An appointment changed: its Google write, in a message group of its own (see above). An event
     that does not say whose the appointment is asks for one whatever (the writer reads the rest)."""
     with db.tenant_tx(business_id) as tx:
-        if staff_id is None or writer.concerns_google(tx, appointment_id, staff_id):
+        if staff_id is None or event_links.concerns_google(tx, appointment_id, staff_id):
             outbox.add(tx, business_id, WRITE_TOPIC, aggregate_id=uuid.uuid5(_WRITES, str(appointment_id)),
                        payload={"appointment_id": str(appointment_id)})
 

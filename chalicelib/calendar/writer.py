@@ -36,6 +36,7 @@ from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from chalicelib.appointments import facts as appointment_facts
 from chalicelib.appointments import service as appointments
 from chalicelib.billing import gate
 from chalicelib.business import service as business
@@ -45,8 +46,7 @@ from chalicelib.calendar.connections import BackingOff, Connection, NotConnected
 from chalicelib.calendar.event_links import Link
 from chalicelib.core import db, log
 from chalicelib.core.db import Tx
-from chalicelib.integrations.google_calendar import (GoogleAuthLost, GoogleConflict, GoogleRateLimited,
-                                                     GoogleRejected, GoogleUnavailable)
+from chalicelib.integrations.google_calendar import GoogleAuthLost, GoogleConflict, GoogleRateLimited, GoogleRejected
 
 # Statuses of an appointment that took place: its event stays.
 _HAPPENED = ("completed", "no_show")
@@ -71,7 +71,6 @@ SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"""
 
 # Failures that wait for the member: Google no longer takes their grant, or they must reconnect first.
 _WAITS_FOR_MEMBER = (GoogleAuthLost, NotConnected, gate.PlanRequired)
-_GOOGLE_TROUBLE = (GoogleUnavailable, BackingOff, GoogleRejected, *_WAITS_FOR_MEMBER)
 
 
 def event_id(appointment_id: UUID, generation: int = 0) -> str:
@@ -133,12 +132,6 @@ def restore(connection: Connection, google_events: list[dict[str, Any]]) -> int:
     return put_back
 
 
-def concerns_google(tx: Tx, appointment_id: UUID, staff_id: UUID) -> bool:
-    """Whether a change of the appointment (now with ``staff_id``) may need a Google write: that staff
-    member has a connection, or an event of it is in a calendar (it was reassigned away from one)."""
-    return event_links.concerns_google(tx, appointment_id, staff_id)
-
-
 def forget_staff(tx: Tx, staff_id: UUID) -> None:
     """Inside a disconnect's transaction: the staff member's links go (their events stay in Google; a
     later connect takes them over, ``restore``)."""
@@ -180,7 +173,7 @@ class _Now:
 
 def _read(business_id: UUID, appointment_id: UUID) -> _Now:
     with db.tenant_tx(business_id) as tx:
-        entry = appointments.for_calendar(tx, appointment_id)
+        entry = appointment_facts.of(tx, business_id, appointment_id)
         link = event_links.get(tx, appointment_id)
         target = None
         if entry is not None and _wanted(entry, link):
@@ -283,7 +276,7 @@ def _write(business_id: UUID, appointment_id: UUID, now: _Now, *,
         return Link(business_id, appointment_id, target.staff_id, target.calendar_id,
                     event_id(appointment_id, generation), generation, entry["start_at"], entry["end_at"],
                     entry["version"], "present", None, 0, None)
-    except _GOOGLE_TROUBLE as e:
+    except connections.GOOGLE_TROUBLE as e:
         assert where is not None  # set before any call that may fail
         return _failed(business_id, appointment_id, link, where, e, using)
 
@@ -420,7 +413,7 @@ def _discard(connection: Connection, appointment_id: UUID, stray_id: str) -> Non
     try:
         with connections.calendar(connection) as api:
             api.delete_event(connection.calendar_id, stray_id)
-    except _GOOGLE_TROUBLE as e:
+    except connections.GOOGLE_TROUBLE as e:
         log.emit("calendar.stray_kept", business_id=str(connection.business_id), appointment_id=str(appointment_id),
                  error=type(e).__name__)
         return
