@@ -28,7 +28,7 @@ from chalicelib.notifications.log_routes import bp as notification_log_routes
 from chalicelib.notifications.routes import bp as notification_routes
 from chalicelib.services.routes import bp as service_routes
 from chalicelib.staff.routes import bp as staff_routes
-from chalicelib.system import retention
+from chalicelib.system import deploy_migrations, retention
 from chalicelib.system.routes import bp as system_routes
 
 app = Chalice(app_name="booking")
@@ -94,3 +94,10 @@ def calendar_sync(event: CloudWatchEvent) -> None:
     from chalicelib.calendar import jobs as calendar_jobs
 
     calendar_jobs.every_15_minutes()
+
+
+# Called by the deploy (a CloudFormation custom resource, infra/booking_infra/app_stack.py), never by a
+# request: applies pending migrations as the schema owner before the deploy finishes.
+@app.lambda_function(name="migrate")
+def migrate(event: dict, context: object) -> dict:
+    return deploy_migrations.on_deploy(event)

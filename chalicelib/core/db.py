@@ -314,6 +314,26 @@ def _address(host: str, port: int, *, tls: bool) -> dict[str, Any]:
     return {"host": host, "port": port, "ssl_context": _ssl_context() if tls else False}
 
 
+def secret_connect_params(secret_arn: str, *, fresh: bool = False) -> dict[str, Any]:
+    """pg8000 keyword arguments from an RDS secret (``username``, ``password``, ``host``...), through
+    ``DB_HOST`` (RDS Proxy) when set, always over verified TLS."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from chalicelib.integrations import secrets
+
+    cfg = settings()
+    try:
+        secret = secrets.json_secret(secret_arn, fresh=fresh)
+    except (BotoCoreError, ClientError) as e:
+        raise ServiceUnavailable("The database credentials cannot be read.") from e
+    return {
+        "user": secret["username"],
+        "password": secret["password"],
+        "database": secret.get("dbname", cfg.db_name),
+        **_address(cfg.db_host or secret["host"], int(secret.get("port", 5432)), tls=True),
+    }
+
+
 def _app_connect_params(*, fresh_secret: bool = False) -> dict[str, Any]:
     """How the application logs in. ``fresh_secret``: the credentials held were refused, so read the
     RDS secret again (see ``secrets.json_secret``)."""
@@ -321,20 +341,7 @@ def _app_connect_params(*, fresh_secret: bool = False) -> dict[str, Any]:
     if cfg.database_url:
         return connect_params(cfg.database_url)
     if cfg.db_secret_arn:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        from chalicelib.integrations import secrets
-
-        try:
-            secret = secrets.json_secret(cfg.db_secret_arn, fresh=fresh_secret)
-        except (BotoCoreError, ClientError) as e:
-            raise ServiceUnavailable("The database credentials cannot be read.") from e
-        return {
-            "user": secret["username"],
-            "password": secret["password"],
-            "database": secret.get("dbname", cfg.db_name),
-            **_address(cfg.db_host or secret["host"], int(secret.get("port", 5432)), tls=True),
-        }
+        return secret_connect_params(cfg.db_secret_arn, fresh=fresh_secret)
     if cfg.embedded_db:
         from chalicelib.core import embedded_pg
 

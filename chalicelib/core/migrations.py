@@ -67,6 +67,8 @@ def owner_connection() -> pg8000.native.Connection:
     cfg = settings()
     if cfg.migrate_database_url:
         return db.open_connection(db.connect_params(cfg.migrate_database_url))
+    if cfg.db_owner_secret_arn:
+        return db.open_connection(db.secret_connect_params(cfg.db_owner_secret_arn))
     if cfg.embedded_db:
         from chalicelib.core import embedded_pg
 

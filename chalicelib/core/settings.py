@@ -26,6 +26,7 @@ class Settings:
     database_url: str | None
     migrate_database_url: str | None
     db_secret_arn: str | None
+    db_owner_secret_arn: str | None
     db_host: str | None
     db_name: str
     db_ssl_ca_file: str | None
@@ -155,6 +156,8 @@ def settings() -> Settings:
         database_url=env("DATABASE_URL") or None,
         migrate_database_url=env("MIGRATE_DATABASE_URL") or None,
         db_secret_arn=env("DB_SECRET_ARN") or None,
+        # The schema owner's RDS secret: set on the function that migrates at deploy, and on no other.
+        db_owner_secret_arn=env("DB_OWNER_SECRET_ARN") or None,
         db_host=env("DB_HOST") or None,
         db_name=env("DB_NAME", "booking"),
         db_ssl_ca_file=env("DB_SSL_CA_FILE") or None,
