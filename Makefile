@@ -18,7 +18,13 @@ LOCAL_AWS := AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) AWS_ACCESS_KEY_ID=loca
 LOCAL_GOOGLE := GOOGLE_REDIRECT_URI=http://127.0.0.1:$(PORT)/calendar/google/callback \
                 GOOGLE_PUSH_ADDRESS=http://127.0.0.1:$(PORT)/calendar/google/notifications
 
-.PHONY: run test test-python test-web migrate demo bench web-build api-types vendor-google clean
+# The stage `make synth` and `make deploy` build (infra/stages.json).
+STAGE ?= prod
+# jsii (aws-cdk-lib's runtime) warns on every start that this Node is past its end of life.
+CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+CDK_STAMP := infra/node_modules/.installed-$(shell cksum < infra/package-lock.json | cut -d' ' -f1)
+
+.PHONY: run test test-python test-web test-infra synth deploy migrate demo bench web-build api-types vendor-google clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,7 +58,34 @@ run: $(STAMP) $(NPM_STAMP)
 	  echo "Web app: http://127.0.0.1:$(WEB_PORT)  API: http://127.0.0.1:$(PORT)" && \
 	  $(VENV)/bin/chalice local --no-autoreload --stage local --host 127.0.0.1 --port $(PORT)
 
-test: test-python test-web
+test: test-infra test-python test-web
+
+# Both stages' stacks synthesise, pass cdk-nag and cfn-lint; prints the time this adds to `make test`.
+test-infra: $(STAMP) web/dist/index.html
+	@started=$$(date +%s); \
+	  $(MAKE) --no-print-directory synth STAGE=prod && $(MAKE) --no-print-directory synth STAGE=dev && \
+	  echo "infra: synth, cdk-nag and cfn-lint of prod and dev took $$(( $$(date +%s) - started )) s"
+
+# The stage's CDK app, offline (no AWS account needed): infra/cdk.out/$(STAGE)/, cdk-nag's AWS Solutions
+# checks at synth (a finding without its suppression fails), then cfn-lint over every template.
+synth: $(STAMP) web/dist/index.html
+	$(CDK_ENV) STAGE=$(STAGE) $(PY) infra/cdk_app.py
+	$(VENV)/bin/cfn-lint --regions $$($(PY) -c 'import json; print(json.load(open("infra/stages.json"))["$(STAGE)"]["region"])') \
+	  -- infra/cdk.out/$(STAGE)/*.template.json
+
+$(CDK_STAMP): infra/package.json infra/package-lock.json
+	cd infra && npm ci --no-audit --no-fund --loglevel=error
+	touch $(CDK_STAMP)
+
+# Everything, in order, from the assembly `make synth` just checked (README: "Deploying").
+# The web app is rebuilt first: the Storage stack uploads web/dist as it is.
+deploy: web-build $(CDK_STAMP)
+	$(MAKE) --no-print-directory synth STAGE=$(STAGE)
+	cd infra && $(CDK_ENV) npx cdk deploy --all --app cdk.out/$(STAGE) --require-approval broadening
+
+# The web app's production build, which the Storage stack uploads (rebuilt by web-build).
+web/dist/index.html: $(NPM_STAMP)
+	cd web && npx tsc -b && npx vite build --logLevel warn
 
 test-python: $(STAMP)
 	$(PY) -m pytest -q -n 2

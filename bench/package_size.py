@@ -9,6 +9,10 @@ bytecode pip compiled at install (Chalice unpacks wheels without compiling). .ve
 CPython 3.11, the Lambda runtime's platform, so these are the files Lambda's wheels hold. The zip
 goes to a temporary directory, not to .chalice/deployments/.
 
+The stacks deploy that zip with bytecode added (``infra/booking_infra/bytecode.py``, so a cold start
+does not compile what it imports): the package as deployed is measured too, against the same goals,
+and so is what in it Lambda never reads (reported, not removed).
+
 Run from the project root: ``.venv/bin/python bench/package_size.py``.
 """
 from __future__ import annotations
@@ -19,8 +23,9 @@ import sys
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from chalice.deploy.packager import LambdaDeploymentPackager
 from chalice.utils import UI, OSUtils
@@ -28,6 +33,9 @@ from fixtures import verdict
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "infra"))
+
+from booking_infra.bytecode import add_bytecode  # noqa: E402 - after the path is set
 
 PYTHON = "python3.11"
 GOAL_UNZIPPED_MIB = 60
@@ -92,6 +100,30 @@ def top_level(name: str) -> str:
     return first.split(".", 1)[0] if "/" not in name else first
 
 
+# What Lambda never reads, though the package holds it: it imports modules and reads the data files
+# beside them, but not a dependency's own test suite, nor what type checkers and compilers read.
+NEVER_READ: tuple[tuple[str, Callable[[PurePosixPath], bool]], ...] = (
+    ("test suites (tests/ and test/ directories)", lambda path: bool({"tests", "test"} & set(path.parts[:-1]))),
+    ("type stubs and markers (.pyi, py.typed)", lambda path: path.suffix == ".pyi" or path.name == "py.typed"),
+    ("C headers and protobuf sources (.h, .proto)", lambda path: path.suffix in (".h", ".proto")),
+)
+
+
+def never_read(entries: list[zipfile.ZipInfo]) -> list[tuple[str, list[zipfile.ZipInfo]]]:
+    """The entries of each NEVER_READ kind (a .pyc counts with its source's kind)."""
+    return [(kind, [entry for entry in entries if test(PurePosixPath(entry.filename))]) for kind, test in NEVER_READ]
+
+
+def sizes(entries: list[zipfile.ZipInfo]) -> tuple[Counter[str], Counter[str]]:
+    """Unzipped and zipped bytes by top-level package."""
+    unzipped: Counter[str] = Counter()
+    zipped: Counter[str] = Counter()
+    for entry in entries:
+        unzipped[top_level(entry.filename)] += entry.file_size
+        zipped[top_level(entry.filename)] += entry.compress_size
+    return unzipped, zipped
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-package-") as scratch:
         zip_path = Path(scratch) / "deployment.zip"
@@ -99,24 +131,41 @@ def main() -> None:
         zipped = zip_path.stat().st_size
         with zipfile.ZipFile(zip_path) as package:
             entries = package.infolist()
+        compiled = add_bytecode(zip_path, PYTHON)
+        deployed_zipped = zip_path.stat().st_size
+        with zipfile.ZipFile(zip_path) as package:
+            deployed = package.infolist()
     unzipped = sum(entry.file_size for entry in entries)
-    by_package: Counter[str] = Counter()
-    packed: Counter[str] = Counter()
-    for entry in entries:
-        by_package[top_level(entry.filename)] += entry.file_size
-        packed[top_level(entry.filename)] += entry.compress_size
+    deployed_unzipped = sum(entry.file_size for entry in deployed)
+    by_package, packed = sizes(entries)
+    deployed_by_package, deployed_packed = sizes(deployed)
 
     print(f"python {sys.version.split()[0]}; Chalice's packager for {PYTHON}, requirements.txt's packages from .venv; "
-          f"{len(entries):,} files\n")
+          f"{len(entries):,} files ({len(deployed):,} deployed, with bytecode)\n")
     verdict("deployment package, unzipped", round(unzipped / MIB, 2), GOAL_UNZIPPED_MIB, "MiB")
     verdict("deployment package, zipped (what chalice deploy uploads)", round(zipped / MIB, 2), GOAL_ZIPPED_MIB, "MiB")
+    verdict("deployed package with bytecode (the stacks'), unzipped", round(deployed_unzipped / MIB, 2),
+            GOAL_UNZIPPED_MIB, "MiB")
+    verdict("deployed package with bytecode (the stacks'), zipped", round(deployed_zipped / MIB, 2), GOAL_ZIPPED_MIB,
+            "MiB")
+    print(f"\nbytecode: {compiled.compiled:,} modules compiled for {PYTHON}, {compiled.bytecode_bytes / MIB:.2f} MiB "
+          f"(zip +{compiled.zip_bytes_added / MIB:.2f} MiB); {len(compiled.failed)} left as source"
+          f"{': ' + ', '.join(compiled.failed) if compiled.failed else ''}; {len(compiled.dropped)} .pyc files "
+          "of the working tree's __pycache__ replaced")
     documents = sorted(entry.filename.rsplit("/", 1)[1] for entry in entries
                        if "googleapiclient/discovery_cache/documents/" in entry.filename)
     print(f"\ngoogleapiclient's discovery documents in the package: {len(documents)} "
           f"({', '.join(documents[:3])}{', ...' if len(documents) > 3 else ''})")
-    print("\nlargest top-level packages:   unzipped      zipped")
+    print("\nin the deployed package, never read by Lambda (reported, not removed):")
+    for kind, found in never_read(deployed):
+        places = sorted({top_level(entry.filename) for entry in found})
+        print(f"  {kind:<46} {len(found):5,} files {sum(e.file_size for e in found) / MIB:6.2f} MiB "
+              f"{sum(e.compress_size for e in found) / MIB:5.2f} MiB zipped  ({', '.join(places[:4])}"
+              f"{f' and {len(places) - 4} more' if len(places) > 4 else ''})")
+    print("\nlargest top-level packages:   unzipped      zipped   deployed: unzipped      zipped")
     for name, size in by_package.most_common(10):
-        print(f"  {name:<26} {size / MIB:8.2f} MiB {packed[name] / MIB:6.2f} MiB")
+        print(f"  {name:<26} {size / MIB:8.2f} MiB {packed[name] / MIB:6.2f} MiB "
+              f"{deployed_by_package[name] / MIB:14.2f} MiB {deployed_packed[name] / MIB:6.2f} MiB")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,12 @@ from chalicelib.events import dead_letters, readers
 # Local-stage deliveries tried this many times before they become dead letters (the SQS queue's
 # maxReceiveCount plays this part in AWS: infra/ sets it to the same number).
 MAX_ATTEMPTS = 5
+# The notification worker's Lambda timeout (the App stack sets it from here) and the queue's visibility
+# timeout (infra/booking_infra/messaging.py): AWS advises six times the function's timeout for an SQS
+# event source, so a message the poller still holds (its retries of a throttled invoke) or a worker
+# still runs is not received again by a second worker meanwhile.
+WORKER_TIMEOUT_S = 60
+VISIBILITY_TIMEOUT_S = 6 * WORKER_TIMEOUT_S
 # A row younger than this may still be on its way to the worker; the sweep leaves it alone.
 SWEEP_GRACE_S = 120
 # How long a sweep holds the rows it sent on: a row queued behind a failing message of its group waits

@@ -1,6 +1,7 @@
-"""IAM: each deployed stage gives each Lambda function its own role, granting only the calls that
-function's code makes, on resources named for that stage alone; and the template `chalice package
---stage prod` writes passes cfn-lint.
+"""IAM for a stage `chalice deploy` deploys (dev; prod is deployed by the CDK stacks, whose roles
+tests/infra/test_least_privilege.py checks against the same ``USES``): each Lambda function has its own
+role, granting only the calls that function's code makes, on resources named for that stage alone; and
+the template `chalice package --stage dev` writes passes cfn-lint.
 
 The policies are `.chalice/policies/<stage>/<function>.json`, named per function in
 `.chalice/config.json` (`lambda_functions.<name>.iam_policy_file`, `autogen_policy: false`). What
@@ -28,12 +29,12 @@ from chalice.deploy.appgraph import ApplicationGraphBuilder, DependencyBuilder
 from chalicelib.core.settings import PROJECT_ROOT
 
 _CHALICE_DIR = PROJECT_ROOT / ".chalice"
-DEPLOYED_STAGES = ("dev", "prod")
+DEPLOYED_STAGES = ("dev",)
 # Every Lambda function of app.py, named as `lambda_functions` names them: Chalice calls the REST API's
 # function `api_handler` and the built-in authorizer by its function's name; the others are app.py's
 # handlers. Listed, not only read from app.py, so that a function's policy is written before its handler.
 FUNCTIONS = ("api_handler", "jwt_auth", "notification_worker", "outbox_sweep", "reminder_sweep", "retention_sweep",
-             "billing_sweep", "calendar_sync")
+             "billing_sweep", "calendar_sync", "migrate")
 
 # What each function's code calls: per action, the kinds of resource it calls it on (see _resources).
 USES: dict[str, dict[str, set[str]]] = {
@@ -86,6 +87,9 @@ USES: dict[str, dict[str, set[str]]] = {
     # retried (the Google secret); a connection that lost its grant writes its e-mail to the outbox.
     "calendar_sync": {"secretsmanager:GetSecretValue": {"db_secret", "google_secret"},
                       "sqs:GetQueueUrl": {"queue"}, "sqs:SendMessage": {"queue"}},
+    # At deploy (chalicelib/system/deploy_migrations.py): the schema owner's credentials, and the
+    # application's, whose login it creates.
+    "migrate": {"secretsmanager:GetSecretValue": {"db_owner_secret", "db_secret"}},
 }
 _LOGS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 # What Lambda calls with the role of a function in a VPC (AWSLambdaVPCAccessExecutionRole's actions).
@@ -131,6 +135,7 @@ def _resources(stage: str, function: str) -> dict[str, set[str]]:
     return {
         "own_logs": {log_group, f"{log_group}:*"},
         "db_secret": {secret(env["DB_SECRET_ARN"])},
+        "db_owner_secret": {secret(env.get("DB_OWNER_SECRET_ARN", f"{sm}booking-{stage}-db-owner"))},
         "jwt_secret": {secret(env["JWT_SECRET_ARN"])},
         "whatsapp_secret": {secret(env["WHATSAPP_SECRET_ARN"])},
         "whatsapp_tokens": {f"{sm}booking/{stage}/whatsapp/*"},  # integrations.whatsapp._secret_name
@@ -262,7 +267,7 @@ def test_a_policy_names_real_iam_actions():
             assert name.lower() in known[service]["Actions"], action
 
 
-# `chalice package --stage prod`, offline: Chalice's packager as its CLI builds it (chalice.package's
+# `chalice package --stage dev`, offline: Chalice's packager as its CLI builds it (chalice.package's
 # create_app_packager: a SAM template, in JSON), with the step that pip-installs requirements.txt into
 # the zip (network) replaced by a small zip of app.py. The template is otherwise what `chalice package`
 # writes: the functions, their roles and policies, the events, the API.
@@ -304,15 +309,15 @@ packager.package_app(config, os.path.join(outdir, "out"), stage)
 """
 
 
-def test_the_prod_template_passes_cfn_lint_with_one_role_per_function(tmp_path):
+def test_the_dev_template_passes_cfn_lint_with_one_role_per_function(tmp_path):
     from cfnlint.api import lint
 
-    env = _config("prod", "api_handler").environment_variables
+    env = _config("dev", "api_handler").environment_variables
     region = env["DB_SECRET_ARN"].split(":")[3]
     # A developer's shell: no credentials, no endpoints; the region the stage's resources are in.
     shell = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_DEFAULT_REGION": region,
              "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-    packaged = subprocess.run([sys.executable, "-c", _PACKAGE, "prod", str(tmp_path)], cwd=PROJECT_ROOT, env=shell,
+    packaged = subprocess.run([sys.executable, "-c", _PACKAGE, "dev", str(tmp_path)], cwd=PROJECT_ROOT, env=shell,
                               capture_output=True, text=True, timeout=120)
     assert packaged.returncode == 0, packaged.stderr
     text = (tmp_path / "out" / "sam.json").read_text()
@@ -328,7 +333,7 @@ def test_the_prod_template_passes_cfn_lint_with_one_role_per_function(tmp_path):
     assert sorted(by_handler) == sorted(FUNCTIONS)
     for function, properties in by_handler.items():
         policies = resources[properties["Role"]["Fn::GetAtt"][0]]["Properties"]["Policies"]
-        assert [p["PolicyDocument"] for p in policies] == [_policy("prod", function)], function
+        assert [p["PolicyDocument"] for p in policies] == [_policy("dev", function)], function
     # The queue the worker's role may poll is the one its event source polls.
     (event,) = by_handler["notification_worker"]["Events"].values()
     assert event["Properties"]["Queue"]["Fn::Sub"].endswith(f":{env['NOTIFICATIONS_QUEUE']}")
