@@ -70,7 +70,7 @@ test-infra: $(STAMP) web/dist/index.html
 # checks at synth (a finding without its suppression fails), then cfn-lint over every template.
 synth: $(STAMP) web/dist/index.html
 	$(CDK_ENV) STAGE=$(STAGE) $(PY) infra/cdk_app.py
-	$(VENV)/bin/cfn-lint --regions $$($(PY) -c 'import json; print(json.load(open("infra/stages.json"))["$(STAGE)"]["region"])') \
+	$(VENV)/bin/cfn-lint --config-file infra/.cfnlintrc.yaml --regions $$($(PY) -c 'import json; print(json.load(open("infra/stages.json"))["$(STAGE)"]["region"])') \
 	  -- infra/cdk.out/$(STAGE)/*.template.json
 
 $(CDK_STAMP): infra/package.json infra/package-lock.json

@@ -57,9 +57,10 @@ def build(stage: Stage, outdir: Path) -> cdk.App:
                                for f, n in application.function_names.items()},
                     api_name=application.api_name, api_stage=application.api_stage,
                     db_instance_id=data.instance.instance_identifier, proxy_name=data.proxy.db_proxy_name,
-                    dlq_name=messaging.dlq_name, **named("monitoring"))
-    cdk.Tags.of(app).add("project", "booking")
-    cdk.Tags.of(app).add("stage", stage.name)
+                    queue_name=messaging.queue_name, dlq_name=messaging.dlq_name, **named("monitoring"))
+    for key, value in (("project", "booking"), ("stage", stage.name)):
+        # A proxy's target group takes no tags (CloudFormation refuses the property).
+        cdk.Tags.of(app).add(key, value, exclude_resource_types=["AWS::RDS::DBProxyTargetGroup"])
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app
 
