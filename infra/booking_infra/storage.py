@@ -7,6 +7,7 @@ exported from here."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import (Acknowledgment, Aws, CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token,
                      Validations)
@@ -28,7 +29,7 @@ UPLOADS_PREFIX = "businesses"
 # /account/google-callback), not a file: serve index.html and let the router read the path. Done at the
 # viewer request of the web app's behaviour alone: a distribution-wide error response would also turn the
 # API's 404s and the uploads' 403s into index.html with a 200.
-_SPA_ROUTES = """\
+SPA_ROUTES = """\
 function handler(event) {
   var request = event.request;
   var last = request.uri.substring(request.uri.lastIndexOf("/") + 1);
@@ -70,9 +71,9 @@ class StorageStack(Stack):
     """``.uploads`` (logos and photos), ``.site`` (the built web app), ``.distribution`` (what the
     stage's domain points at), ``.access_logs`` (CloudFront's and S3's access logs)."""
 
-    def __init__(self, scope: Construct, id: str, *, stage: Stage, rest_api_id: str, web_dist: Path,
-                 **kwargs) -> None:
-        super().__init__(scope, id, **kwargs)
+    def __init__(self, scope: Construct, construct_id: str, *, stage: Stage, rest_api_id: str, web_dist: Path,
+                 **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
         # S3 delivers access logs under a bucket policy here, not the log-delivery ACL CDK would otherwise
         # have CloudFormation set: that canned ACL, applied again, would drop CloudFront's own grant.
         self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
@@ -137,6 +138,8 @@ class StorageStack(Stack):
         )
 
     def _distribution(self, stage: Stage, rest_api_id: str) -> cloudfront.Distribution:
+        """The stage's one origin: the web app by default, ``/api/*`` to API Gateway, ``/businesses/*``
+        to the uploads; every answer with the same security headers."""
         headers = cloudfront.ResponseHeadersPolicy(
             self, "SecurityHeaders",
             comment=f"{stage.name_of('web')} security headers",
@@ -159,7 +162,7 @@ class StorageStack(Stack):
             self, "SpaRoutes",
             comment="App routes (no file extension) are served index.html",
             runtime=cloudfront.FunctionRuntime.JS_2_0,
-            code=cloudfront.FunctionCode.from_inline(_SPA_ROUTES),
+            code=cloudfront.FunctionCode.from_inline(SPA_ROUTES),
         )
         api = origins.HttpOrigin(
             # Chalice names its API Gateway stage `api`: /api/... is the stage's path as it is.
@@ -219,9 +222,8 @@ class StorageStack(Stack):
     def _deploy_web_app(self, stage: Stage, web_dist: Path) -> None:
         """The built app into the site bucket: hashed assets first, kept for a year in caches, then the
         files whose names never change (index.html, config.json), revalidated on every load."""
-        log_group = logs.LogGroup(self, "WebDeployLogs", removal_policy=RemovalPolicy.DESTROY)
-        # RetentionDays is an enum of names; CloudWatch takes the stage's number of days as it is.
-        log_group.node.default_child.retention_in_days = stage.log_retention_days
+        log_group = logs.LogGroup(self, "WebDeployLogs", retention=stage.log_retention,
+                                  removal_policy=RemovalPolicy.DESTROY)
         assets = s3deploy.BucketDeployment(
             self, "WebAssets",
             destination_bucket=self.site,
@@ -232,8 +234,8 @@ class StorageStack(Stack):
                            s3deploy.CacheControl.immutable()],
             # Never pruned: a tab opened before a deploy still lazy-loads the chunks its index.html named.
             prune=False,
-            # The handler would answer CloudFormation with every key it wrote, past the 4 KB an answer
-            # may have once the build has a few hundred files; nothing here reads them.
+            # Otherwise the handler answers CloudFormation with every key it wrote, and a custom resource's
+            # answer holds 4 KB: the build has over a hundred files already. Nothing here reads them.
             output_object_keys=False,
             log_group=log_group,
         )
@@ -272,8 +274,8 @@ class StorageStack(Stack):
                            "handler; it moves with aws-cdk-lib upgrades."),
             Acknowledgment(id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                            "AWSLambdaBasicExecutionRole]",
-                           reason="CDK's BucketDeployment handler: the basic execution policy only lets it "
-                           "write its own logs."),
+                           reason="CDK's BucketDeployment handler: the basic execution policy grants "
+                           "CloudWatch Logs writes and nothing else."),
             *(Acknowledgment(id=f"AwsSolutions-IAM5[{finding}]", reason=why_s3) for finding in (
                 "Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*",
                 "Action::s3:DeleteObject*", "Action::s3:Abort*",
