@@ -135,6 +135,11 @@ bench: $(STAMP) web-build
 	$(PY) bench/calendar_worker_import.py
 	$(PY) bench/web_bundle.py
 	$(PY) bench/package_size.py
+	$(PY) bench/cold_start.py
+	$(PY) bench/metrics_import.py
+	$(MAKE) --no-print-directory synth STAGE=prod
+	$(PY) bench/infra_resources.py
+	$(PY) bench/infra_cost.py
 	@echo "Time to first slots needs 'make run' in another terminal: node bench/web_first_slots.mjs"
 
 clean:

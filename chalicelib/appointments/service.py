@@ -29,7 +29,7 @@ from chalicelib.availability.service import Choice, Unavailable
 from chalicelib.billing import gate
 from chalicelib.billing.gate import BookingsClosed, Entitlements, PlanLimit
 from chalicelib.business import service as business
-from chalicelib.core import db, security
+from chalicelib.core import db, log, security
 from chalicelib.core.db import ConstraintViolated, Deadlocked, Tx
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, RateLimited, StaleVersion, ValidationFailed
 from chalicelib.core.pagination import decode_cursor, page
@@ -468,7 +468,16 @@ def _insert(tx: Tx, business_id: UUID, booking: Booking, choice: Choice, *, cust
     if row is None:
         _refuse(tx, business_id, choice.entitlements)
     outbox.added(tx, business_id, row.pop("outbox_id"), aggregate_id=appointment_id)
+    tx.after_commit(_log_booked, (business_id, appointment_id, source))
     return row
+
+
+def _log_booked(booked: list[tuple[UUID, UUID, str]]) -> None:
+    """One line per booking once committed (the BookingsMade metric: chalicelib/core/metrics.py), so an
+    attempt rolled back (a lost race, a series occurrence skipped) is not counted."""
+    for business_id, appointment_id, source in booked:
+        log.emit("appointment.booked", business_id=str(business_id), appointment_id=str(appointment_id),
+                 source=source)
 
 
 def _refuse(tx: Tx, business_id: UUID, ent: Entitlements) -> NoReturn:

@@ -16,6 +16,8 @@ import re
 import sys
 from typing import Any
 
+from chalicelib.core import metrics
+
 _logger = logging.getLogger("booking.request")
 
 
@@ -76,11 +78,14 @@ def redact_records(logger: logging.Logger) -> None:
 
 
 def emit(event: str, **fields: Any) -> None:
+    """One JSON line; a line that is also a business metric carries its EMF block (``metrics``)."""
     _ensure_handler()
     for name in FREE_TEXT_FIELDS & fields.keys():
         if fields[name] is not None:
             fields[name] = redact(str(fields[name]))
-    _logger.info(json.dumps({"event": event, **fields}, default=str, separators=(",", ":")))
+    line = {"event": event, **fields}
+    line.update(metrics.embedded(line))
+    _logger.info(json.dumps(line, default=str, separators=(",", ":")))
 
 
 def request_line(request: Any, status: int, duration_ms: float) -> None:

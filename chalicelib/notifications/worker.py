@@ -99,16 +99,23 @@ def _deliver(delivery_id: UUID, out: Outgoing, business_id: UUID | None, outbox_
     try:
         provider_id = _send_whatsapp(out, business_id) if out.whatsapp is not None else _send_email(out)
     except whatsapp.Rejected as e:
-        deliveries.settle(delivery_id, "failed", error=f"WhatsApp refused it: {e.code} {e.detail}")
+        _not_sent(delivery_id, out, "failed", f"WhatsApp refused it: {e.code} {e.detail}")
         return _fall_back(delivery_id, out, business_id, outbox_id)
     except Exception as e:  # noqa: BLE001 - sorted below: an unknown outcome, or a failure that may pass
         if _may_have_gone_out(e):
-            deliveries.settle(delivery_id, "uncertain", error=f"{type(e).__name__}: {e}")
+            _not_sent(delivery_id, out, "uncertain", f"{type(e).__name__}: {e}")
             return None
-        deliveries.settle(delivery_id, "retrying", error=f"{type(e).__name__}: {e}")
+        _not_sent(delivery_id, out, "retrying", f"{type(e).__name__}: {e}")
         return e
     deliveries.settle(delivery_id, "sent", provider_id=provider_id)
     return None
+
+
+def _not_sent(delivery_id: UUID, out: Outgoing, status: str, error: str) -> None:
+    """Record a send that did not go (or may not have), and log it by channel: the line is the MessagesFailed
+    metric (chalicelib/core/metrics.py), whichever provider or cause."""
+    deliveries.settle(delivery_id, status, error=error)
+    log.emit("message.failed", delivery_id=str(delivery_id), channel=out.channel, status=status)
 
 
 def _may_have_gone_out(error: Exception) -> bool:

@@ -98,7 +98,9 @@ class AppStack(cdk.Stack):
             self.timeouts[function] = WORKER_TIMEOUT_S if function == "notification_worker" else timeout_s
         self.rest_api = self.chalice.get_resource("RestAPI")
         self.rest_api_id = self.rest_api.ref
-        self.api_name = APP_NAME
+        # Its own name per stage: API Gateway's metrics are keyed by name, and two stages may share an account.
+        self.api_name = function_name(stage, "api_handler")
+        self.rest_api.add_property_override("Name", self.api_name)
         self._throttle()
         self._gateway_responses()
         migrations = self._migrations(functions["migrate"], data)

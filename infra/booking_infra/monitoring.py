@@ -59,9 +59,10 @@ _MEMORY_GIB = {"t4g.micro": 1, "t4g.small": 2, "t4g.medium": 4, "t4g.large": 8, 
 def max_connections(instance_class: str) -> int:
     """RDS PostgreSQL's default ``max_connections``, LEAST(DBInstanceClassMemory/9531392, 5000), from the
     class's nominal memory. DBInstanceClassMemory is what is left after the OS and RDS's own processes,
-    so the real value is lower (about 80% of this on a micro, 90% on a medium): hence the alarms' share."""
+    so the real value is lower, by most on the smallest classes: hence the alarms' share of it."""
     if instance_class not in _MEMORY_GIB:
-        raise ValueError(f"no memory size known for {instance_class!r}: add it to _MEMORY_GIB ({', '.join(_MEMORY_GIB)})")
+        raise ValueError(f"no memory size known for {instance_class!r}: add it to _MEMORY_GIB "
+                         f"({', '.join(_MEMORY_GIB)})")
     return min(_MEMORY_GIB[instance_class] * 2**30 // 9531392, 5000)
 
 
@@ -136,7 +137,7 @@ class MonitoringStack(cdk.Stack):
     # --- alarms ------------------------------------------------------------------------------------
 
     def _alarm(self, name: str, metric: cw.IMetric, *, why: str, above: float | None = None,
-               at_least: float | None = None, periods: int = 1) -> cw.Alarm:
+               at_least: float | None = None, periods: int = 1) -> None:
         """``metric`` above (or at least) a threshold in each of ``periods`` periods running; to the topic."""
         if (above is None) == (at_least is None):
             raise ValueError("an alarm has one threshold: above= or at_least=")
@@ -149,7 +150,6 @@ class MonitoringStack(cdk.Stack):
         alarm.add_alarm_action(self._action)
         alarm.add_ok_action(self._action)
         self.alarms[name] = alarm
-        return alarm
 
     def _function_alarms(self, function: str, facts: FunctionFacts) -> None:
         self._alarm(f"{function}-errors", _lambda(facts.name, "Errors", "Sum"), at_least=1,

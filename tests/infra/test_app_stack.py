@@ -67,3 +67,16 @@ def test_every_function_but_migrate_waits_for_the_migrations_and_migrate_alone_h
         assert ("DB_OWNER_SECRET_ARN" in variables) is (function == "migrate"), function
         # Every resource setting comes from the stacks, none hand-copied into .chalice/config.json.
         assert "000000000000" not in json.dumps(variables), function
+
+
+def test_the_deployed_functions_read_their_secrets_from_the_stacks_and_send_through_ses(stacks):
+    (_, api), = [f for name, f in _functions(_one(stacks, "App")).items() if name == "api_handler"]
+    env = api["Properties"]["Environment"]["Variables"]
+
+    for name in ("DB_SECRET_ARN", "JWT_SECRET_ARN", "STRIPE_SECRET_ARN", "GOOGLE_SECRET_ARN", "WHATSAPP_SECRET_ARN",
+                 "DB_HOST"):
+        assert "Fn::ImportValue" in env[name], name  # made by the Secrets and Data stacks
+    assert env["EMAIL_BACKEND"] == "ses" and env["STRIPE_BACKEND"] == "api"
+    assert env["NOTIFICATIONS_QUEUE"].endswith("-notifications.fifo")
+    assert not {"DATABASE_URL", "STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET", "JWT_KEYS"} & env.keys()
+    assert env["APP_BASE_URL"].startswith("https://") and env["GOOGLE_REDIRECT_URI"].startswith(env["APP_BASE_URL"] + "/api/")
