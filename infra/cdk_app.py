@@ -51,7 +51,7 @@ def build(stage: Stage, outdir: Path) -> cdk.App:
                            secrets=secrets, **named("app"))
     # After the app: CloudFront routes /api/* to the API it created.
     StorageStack(app, f"{title}Storage", stage=stage, rest_api_id=application.rest_api_id, web_dist=WEB_DIST,
-                 **named("storage"))
+                 edge_secret=secrets.edge.secret_value.unsafe_unwrap(), **named("storage"))
     MonitoringStack(app, f"{title}Monitoring", stage=stage,
                     functions={f: FunctionFacts(name=n, timeout_s=application.timeouts[f])
                                for f, n in application.function_names.items()},

@@ -18,6 +18,7 @@ schedule to run.
 """
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import math
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import Any
 
 from chalicelib.core import db, security
 from chalicelib.core.errors import RateLimited
+from chalicelib.core.settings import settings
 
 # The longest window a limit may have; windows that started before PRUNE_AFTER_S ago have ended
 # more than a day ago and are deleted.
@@ -132,12 +134,29 @@ def hit(*limits_and_keys: tuple[Limit, str]) -> None:
 _IPV6_CLIENT_PREFIX = 64
 
 
+# Set by our CloudFront distribution on every /api request (infra/booking_infra/storage.py): the viewer's
+# address as CloudFront saw it, and the secret that proves CloudFront sent it.
+VIEWER_ADDRESS_HEADER = "x-viewer-address"
+EDGE_SECRET_HEADER = "x-origin-verify"
+
+
 def client_address(request: Any) -> str:
-    """The caller's address, as API Gateway saw it (a client cannot forge it, unlike X-Forwarded-For),
-    as the key its limits count under: an IPv4 address, or an IPv6 address's /64 network; "unknown"
-    when there is none (local runs)."""
+    """The caller's address, as the first hop we trust saw it, as the key its limits count under: an IPv4
+    address, or an IPv6 address's /64 network; "unknown" when there is none (local runs). Through our
+    CloudFront that is the viewer's address it adds (API Gateway sees CloudFront's), believed only beside
+    the edge secret, which a caller going to API Gateway directly cannot know; otherwise API Gateway's
+    source address (a client cannot forge it, unlike X-Forwarded-For)."""
     identity = (getattr(request, "context", None) or {}).get("identity") or {}
-    return limit_key(identity.get("sourceIp") or "unknown")
+    return limit_key(_viewer_address(request) or identity.get("sourceIp") or "unknown")
+
+
+def _viewer_address(request: Any) -> str | None:
+    expected = settings().edge_secret
+    headers = getattr(request, "headers", None) or {}
+    given = headers.get(EDGE_SECRET_HEADER)
+    if not expected or given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        return None
+    return headers.get(VIEWER_ADDRESS_HEADER) or None
 
 
 def limit_key(address: str) -> str:

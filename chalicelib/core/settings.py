@@ -48,6 +48,7 @@ class Settings:
     access_token_ttl_s: int
     refresh_token_ttl_s: int
     # HTTP.
+    edge_secret: str | None
     cors_allow_origin: str
     app_base_url: str
     # Integrations.
@@ -173,6 +174,9 @@ def settings() -> Settings:
         jwt_audience=env("JWT_AUDIENCE", "booking-app"),
         access_token_ttl_s=_int("ACCESS_TOKEN_TTL_S", 900),
         refresh_token_ttl_s=_int("REFRESH_TOKEN_TTL_S", 30 * 24 * 3600),
+        # What CloudFront sends with every /api request (infra/booking_infra/storage.py): with it, the
+        # viewer's address CloudFront adds is the caller's. Unset: API Gateway's source address.
+        edge_secret=env("EDGE_SECRET") or None,
         cors_allow_origin=env("CORS_ALLOW_ORIGIN", "http://127.0.0.1:5173"),
         app_base_url=env("APP_BASE_URL", "http://127.0.0.1:5173"),
         aws_region=env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1")),

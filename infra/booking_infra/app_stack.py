@@ -96,6 +96,10 @@ class AppStack(cdk.Stack):
         for function, (logical_id, timeout_s) in self.chalice.functions().items():
             functions[function] = self._wire(function, self.chalice.get_resource(logical_id), resources)
             self.timeouts[function] = WORKER_TIMEOUT_S if function == "notification_worker" else timeout_s
+        # Resolved by CloudFormation at deploy (a dynamic reference), as CloudFront's copy is: the API trusts
+        # the viewer address CloudFront adds only beside it.
+        functions["api_handler"].add_property_override("Environment.Variables.EDGE_SECRET",
+                                                       secrets.edge.secret_value.unsafe_unwrap())
         self.rest_api = self.chalice.get_resource("RestAPI")
         self.rest_api_id = self.rest_api.ref
         # Its own name per stage: API Gateway's metrics are keyed by name, and two stages may share an account.

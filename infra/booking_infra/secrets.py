@@ -51,7 +51,8 @@ NOT_ROTATED_HERE = {
 
 
 class SecretsStack(cdk.Stack):
-    """``.jwt``, ``.stripe``, ``.whatsapp``, ``.google``: ``booking-<stage>-<name>``, empty until filled."""
+    """``.jwt``, ``.stripe``, ``.whatsapp``, ``.google``: ``booking-<stage>-<name>``, empty until filled;
+    ``.edge``, generated."""
 
     def __init__(self, scope: Construct, construct_id: str, *, stage: Stage, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -61,6 +62,19 @@ class SecretsStack(cdk.Stack):
                                     "Meta app secret and webhook verify token {app_secret, verify_token}")
         self.google = self._empty(stage, "google", "Google OAuth client and token-sealing keys "
                                                    "{client_id, client_secret, token_keys, token_key_id}")
+
+        # Ours alone, so generated: CloudFront sends it to the API with every /api request, which is how the
+        # API knows the viewer's address CloudFront adds is CloudFront's (chalicelib/core/rate_limit.py).
+        self.edge = secretsmanager.Secret(
+            self, "Edge", secret_name=stage.name_of("edge"),
+            description="Sent by CloudFront to the API: proves a request came through the distribution",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=48, exclude_punctuation=True, include_space=False),
+            removal_policy=cdk.RemovalPolicy.DESTROY)
+        cdk.Validations.of(self.edge).acknowledge(cdk.Acknowledgment(
+            id="AwsSolutions-SMG4", reason="CloudFront and the API receive its value at deploy (a dynamic "
+                                           "reference), so a rotation would not reach them: change it with a "
+                                           "new value and a deploy."))
 
     def _empty(self, stage: Stage, name: str, description: str) -> secretsmanager.ISecret:
         secret = secretsmanager.Secret(

@@ -41,6 +41,20 @@ function handler(event) {
 """
 
 
+# On the API's behaviour: the viewer's address as CloudFront saw it, which API Gateway cannot tell (its
+# source address is CloudFront's). It replaces any header of that name the viewer sent.
+VIEWER_ADDRESS = """\
+function handler(event) {
+  var request = event.request;
+  request.headers["x-viewer-address"] = { value: event.viewer.ip };
+  return request;
+}
+"""
+# The origin header that proves a request came through the distribution (chalicelib/core/rate_limit.py);
+# CloudFront replaces a viewer's header of the same name with it.
+EDGE_SECRET_HEADER = "x-origin-verify"
+
+
 def uploads_bucket_name(stage: Stage) -> str:
     """The uploads bucket's name, known before the bucket exists: the App stack, deployed first, grants
     on it and hands it to the functions. Bucket names are global, hence the account."""
@@ -72,7 +86,7 @@ class StorageStack(Stack):
     stage's domain points at), ``.access_logs`` (CloudFront's and S3's access logs)."""
 
     def __init__(self, scope: Construct, construct_id: str, *, stage: Stage, rest_api_id: str, web_dist: Path,
-                 **kwargs: Any) -> None:
+                 edge_secret: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
         # S3 delivers access logs under a bucket policy here, not the log-delivery ACL CDK would otherwise
         # have CloudFormation set: that canned ACL, applied again, would drop CloudFront's own grant.
@@ -91,7 +105,7 @@ class StorageStack(Stack):
             removal_policy=RemovalPolicy.DESTROY,
             auto_delete_objects=True,
         )
-        self.distribution = self._distribution(stage, rest_api_id)
+        self.distribution = self._distribution(stage, rest_api_id, edge_secret)
         self._deploy_web_app(stage, web_dist)
 
         CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name,
@@ -137,7 +151,7 @@ class StorageStack(Stack):
             auto_delete_objects=not stage.production,
         )
 
-    def _distribution(self, stage: Stage, rest_api_id: str) -> cloudfront.Distribution:
+    def _distribution(self, stage: Stage, rest_api_id: str, edge_secret: str) -> cloudfront.Distribution:
         """The stage's one origin: the web app by default, ``/api/*`` to API Gateway, ``/businesses/*``
         to the uploads; every answer with the same security headers."""
         headers = cloudfront.ResponseHeadersPolicy(
@@ -164,10 +178,17 @@ class StorageStack(Stack):
             runtime=cloudfront.FunctionRuntime.JS_2_0,
             code=cloudfront.FunctionCode.from_inline(SPA_ROUTES),
         )
+        viewer_address = cloudfront.Function(
+            self, "ViewerAddress",
+            comment="The viewer's address, for the API's per-address limits",
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            code=cloudfront.FunctionCode.from_inline(VIEWER_ADDRESS),
+        )
         api = origins.HttpOrigin(
             # Chalice names its API Gateway stage `api`: /api/... is the stage's path as it is.
             f"{rest_api_id}.execute-api.{stage.region}.{Aws.URL_SUFFIX}",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            custom_headers={EDGE_SECRET_HEADER: edge_secret},
         )
         distribution = cloudfront.Distribution(
             self, "Distribution",
@@ -200,6 +221,8 @@ class StorageStack(Stack):
                     # not match API Gateway's own name.
                     origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
                     response_headers_policy=headers,
+                    function_associations=[cloudfront.FunctionAssociation(
+                        function=viewer_address, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST)],
                 ),
                 f"/{UPLOADS_PREFIX}/*": cloudfront.BehaviorOptions(
                     origin=origins.S3BucketOrigin.with_origin_access_control(self.uploads),

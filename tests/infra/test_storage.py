@@ -16,9 +16,10 @@ from aws_cdk.assertions import Match, Template
 from cdk_nag import AwsSolutionsChecks
 
 from booking_infra.stage import Stage
-from booking_infra.storage import SPA_ROUTES, StorageStack, uploads_bucket_name
+from booking_infra.storage import EDGE_SECRET_HEADER, SPA_ROUTES, VIEWER_ADDRESS, StorageStack, uploads_bucket_name
 
 REST_API_ID = "a1b2c3d4e5"
+EDGE_SECRET = "{{resolve:secretsmanager:booking-prod-edge}}"
 LOCAL_CONFIG = {"apiBaseUrl": "http://127.0.0.1:8000", "mediaBaseUrl": "http://127.0.0.1:9000/booking-uploads-local"}
 # CloudFront's managed policies, by the ids CloudFormation names them with.
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -89,7 +90,7 @@ def synth(tmp_path_factory) -> Synthesised:
     app = cdk.App(outdir=str(outdir))
     stage = Stage.load("prod")
     stack = StorageStack(app, "ProdStorage", stage=stage, rest_api_id=REST_API_ID, web_dist=web_dist,
-                         env=cdk.Environment(region=stage.region))
+                         edge_secret=EDGE_SECRET, env=cdk.Environment(region=stage.region))
     # A finding nobody acknowledged fails this synth, and with it every test here.
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     app.synth()
@@ -141,7 +142,20 @@ def test_app_routes_are_rewritten_to_index_html_on_the_web_apps_behaviour_only(s
     (association,) = synth.distribution["DefaultCacheBehavior"]["FunctionAssociations"]
     assert association["EventType"] == "viewer-request"
     assert association["FunctionARN"]["Fn::GetAtt"][0].startswith("SpaRoutes")
-    assert all("FunctionAssociations" not in b for b in synth.distribution["CacheBehaviors"])
+    others = [b for b in synth.distribution["CacheBehaviors"] if b["PathPattern"] != "/api/*"]
+    assert all("FunctionAssociations" not in b for b in others)
+
+
+def test_the_api_is_told_the_viewers_address_beside_the_edge_secret(synth):
+    (association,) = synth.behaviour("/api/*")["FunctionAssociations"]
+    assert association["EventType"] == "viewer-request"
+    assert association["FunctionARN"]["Fn::GetAtt"][0].startswith("ViewerAddress")
+    origin = synth.origin(synth.behaviour("/api/*"))
+    assert origin["OriginCustomHeaders"] == [{"HeaderName": EDGE_SECRET_HEADER, "HeaderValue": EDGE_SECRET}]
+    script = VIEWER_ADDRESS + ("console.log(JSON.stringify(handler({viewer: {ip: '2001:db8::7'}, request: "
+                               "{uri: '/api/x', headers: {'x-viewer-address': {value: '6.6.6.6'}}}}).headers));")
+    seen = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, check=True).stdout
+    assert json.loads(seen) == {"x-viewer-address": {"value": "2001:db8::7"}}  # the viewer's own is replaced
 
 
 def test_the_rewrite_sends_paths_without_an_extension_to_index_html_and_files_through(synth):
