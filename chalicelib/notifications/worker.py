@@ -112,10 +112,12 @@ def _deliver(delivery_id: UUID, out: Outgoing, business_id: UUID | None, outbox_
 
 
 def _not_sent(delivery_id: UUID, out: Outgoing, status: str, error: str) -> None:
-    """Record a send that did not go (or may not have), and log it by channel: the line is the MessagesFailed
-    metric (chalicelib/core/metrics.py), whichever provider or cause."""
+    """Record a send that did not go (or may not have), and log it by channel. A final outcome's line is the
+    MessagesFailed metric (chalicelib/core/metrics.py), whichever provider or cause; a send SQS will try
+    again is not a failure yet (if every try fails, the event is dead-lettered: NotificationsDead)."""
     deliveries.settle(delivery_id, status, error=error)
-    log.emit("message.failed", delivery_id=str(delivery_id), channel=out.channel, status=status)
+    event = "message.retrying" if status == "retrying" else "message.failed"
+    log.emit(event, delivery_id=str(delivery_id), channel=out.channel, status=status)
 
 
 def _may_have_gone_out(error: Exception) -> bool:

@@ -72,6 +72,12 @@ class FunctionFacts:
     timeout_s: int
 
 
+# Errors a function raises on purpose in normal running, per 5 minutes: the worker re-raises a send that
+# may pass later (SES or Meta briefly down) so that SQS delivers it again; a message that never goes out
+# ends as a dead letter (notifications-dead, dlq-depth). A burst above this is an outage.
+ROUTINE_ERRORS = {"notification_worker": 9}
+
+
 class MonitoringStack(cdk.Stack):
     """``.topic`` (where every alarm goes), ``.alarms`` (by name: ``<function>-errors``, ``api-5xx``, ...)
     and ``.dashboard``."""
@@ -152,7 +158,8 @@ class MonitoringStack(cdk.Stack):
         self.alarms[name] = alarm
 
     def _function_alarms(self, function: str, facts: FunctionFacts) -> None:
-        self._alarm(f"{function}-errors", _lambda(facts.name, "Errors", "Sum"), at_least=1,
+        self._alarm(f"{function}-errors", _lambda(facts.name, "Errors", "Sum"),
+                    at_least=ROUTINE_ERRORS.get(function, 0) + 1,
                     why=f"{function} failed (an exception, a timeout or out of memory): see its log group")
         self._alarm(f"{function}-throttles", _lambda(facts.name, "Throttles", "Sum"), at_least=1,
                     why=f"{function} was throttled: the account's or its own concurrency limit was reached")

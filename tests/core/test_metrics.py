@@ -26,7 +26,7 @@ SAMPLES = [
     ("mail.sent", {"message_id": "ses-1"}, "MessagesSent", {"Channel": "email"}),
     ("whatsapp.sent", {"business_id": "b1", "template": "t", "message_id": "wamid.1"}, "MessagesSent",
      {"Channel": "whatsapp"}),
-    ("message.failed", {"delivery_id": "d1", "channel": "email", "status": "retrying"}, "MessagesFailed",
+    ("message.failed", {"delivery_id": "d1", "channel": "email", "status": "failed"}, "MessagesFailed",
      {"Channel": "email"}),
     ("notification.dead", {"outbox_id": "o1", "receive_count": 5}, "NotificationsDead", {}),
     ("request", {"request_id": "r1", "method": "POST", "route": "/billing/webhook", "status": 400,
@@ -38,6 +38,8 @@ NOT_METRICS = [
     ("mail.written", {"path": "/tmp/x.eml", "link": None}),
     ("whatsapp.written", {"business_id": "b1", "template": "t", "message_id": "wamid.local-1", "path": "/tmp/x"}),
     ("notification.failed", {"outbox_id": "o1", "error": "boom"}),
+    # A send SQS will try again: not a failure until every try has failed (then NotificationsDead).
+    ("message.retrying", {"delivery_id": "d1", "channel": "email", "status": "retrying"}),
     ("request", {"route": "/billing/webhook", "status": 200}),
     ("request", {"route": "/notifications/whatsapp/webhook", "status": 200}),
     ("request", {"route": "/business", "status": 500}),
