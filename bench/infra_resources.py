@@ -8,7 +8,7 @@ counted once, as it appears, though CloudFormation's SAM transform expands it at
 rules, permissions and event source mappings; the API's deployment and stage; an application's nested stack).
 The deployed count is estimated from SAM's documented expansions, and the quota is checked against it.
 
-Run from the project root: ``.venv/bin/python bench/infra_resources.py`` (``STAGE=dev`` for the dev stage).
+Run from the project root: ``.venv/bin/python bench/infra_resources.py`` (``STAGE=staging`` for the staging stage).
 ``bench/infra_cost.py`` reads the templates through this module.
 """
 from __future__ import annotations

@@ -45,7 +45,7 @@ def build(stage: Stage, outdir: Path) -> cdk.App:
     secrets = SecretsStack(app, f"{title}Secrets", stage=stage, **named("secrets"))
     messaging = MessagingStack(app, f"{title}Messaging", stage=stage, **named("messaging"))
     data = DataStack(app, f"{title}Data", stage=stage, vpc=network.vpc, functions_sg=network.functions_sg,
-                     endpoint_sg=network.endpoint_sg,
+                     endpoint_sg=network.endpoint_sg, internal_sg=network.internal_sg,
                      **named("data"))
     application = AppStack(app, f"{title}App", stage=stage, network=network, data=data, messaging=messaging,
                            secrets=secrets, **named("app"))

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
@@ -36,6 +35,9 @@ API_STAGE = "api"
 _NO_ROLE = "arn:aws:iam::000000000000:role/replaced-per-function"
 # The authorizer answers within its 5 s and keeps no connection: it runs outside the VPC (no ENI, no NAT).
 _OUTSIDE_VPC = ("jwt_auth",)
+# In the VPC, the functions that call a third party with no VPC endpoint (Stripe, Google, Meta) through the
+# NAT; the others reach the endpoints and the proxy alone (README, "Who reaches the internet").
+_THROUGH_NAT = ("api_handler", "notification_worker", "billing_sweep", "calendar_sync")
 
 
 class ChaliceApp(Chalice):
@@ -80,6 +82,7 @@ class AppStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.stage = stage
         self.api_stage = API_STAGE
+        self._internal_sg = network.internal_sg
         subnets = network.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids
         self.chalice = ChaliceApp(self, "Chalice", stage=stage.name, stage_config={
             "manage_iam_role": False,
@@ -174,6 +177,8 @@ class AppStack(cdk.Stack):
         cfn.add_property_override("Role", role.role_arn)
         if function in _OUTSIDE_VPC:
             cfn.add_property_deletion_override("VpcConfig")
+        elif function not in _THROUGH_NAT:
+            cfn.add_property_override("VpcConfig.SecurityGroupIds", [self._internal_sg.security_group_id])
         if function == "notification_worker":
             # The queue's visibility timeout is derived from the same constant (messaging.py).
             cfn.add_property_override("Timeout", WORKER_TIMEOUT_S)
@@ -212,7 +217,9 @@ class AppStack(cdk.Stack):
     def _gateway_responses(self) -> None:
         """API Gateway's own answers (no token, a refused token, throttling, a route it does not know, its
         timeouts) in the one error shape the app writes (chalicelib/core/http.py), with the CORS header so
-        the browser can read them."""
+        the browser can read them. Written into the API's definition (its OpenAPI extension), not as
+        separate resources: a gateway response is live only in a deployment, and SAM redeploys the stage
+        when the definition changes."""
         answers = {
             "UNAUTHORIZED": ("401", "unauthorized", "Authentication is required."),
             "ACCESS_DENIED": ("403", "forbidden", "You are not allowed to do this."),
@@ -227,15 +234,14 @@ class AppStack(cdk.Stack):
             "DEFAULT_4XX": (None, "bad_request", "The request could not be read."),
             "DEFAULT_5XX": (None, "internal_error", "An internal error occurred."),
         }
-        origin = f"'{self.stage.app_url}'"
+        headers = {"gatewayresponse.header.Access-Control-Allow-Origin": f"'{self.stage.app_url}'",
+                   "gatewayresponse.header.Content-Type": "'application/json'"}
+        responses = {}
         for kind, (status, code, message) in answers.items():
             body = json.dumps({"error": {"code": code, "message": message, "details": {}}})
-            apigateway.CfnGatewayResponse(
-                self, f"GatewayResponse{kind.title().replace('_', '')}", rest_api_id=self.rest_api_id,
-                response_type=kind, status_code=status,
-                response_parameters={"gatewayresponse.header.Access-Control-Allow-Origin": origin,
-                                     "gatewayresponse.header.Content-Type": "'application/json'"},
-                response_templates={"application/json": body})
+            responses[kind] = {"responseParameters": headers, "responseTemplates": {"application/json": body},
+                               **({"statusCode": status} if status else {})}
+        self.rest_api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", responses)
 
     def _migrations(self, migrate: cdk.CfnResource, data: DataStack) -> cdk.CustomResource:
         """The migrations, run by the ``migrate`` function through CDK's provider (which answers

@@ -49,7 +49,8 @@ class DataStack(cdk.Stack):
     db_name = "booking"
 
     def __init__(self, scope: Construct, construct_id: str, *, stage: Stage, vpc: ec2.IVpc,
-                 functions_sg: ec2.ISecurityGroup, endpoint_sg: ec2.ISecurityGroup, **kwargs: Any) -> None:
+                 functions_sg: ec2.ISecurityGroup, endpoint_sg: ec2.ISecurityGroup,
+                 internal_sg: ec2.ISecurityGroup, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self._vpc = vpc
         self._private = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
@@ -134,6 +135,7 @@ class DataStack(cdk.Stack):
         )
         self.proxy_endpoint: str = self.proxy.endpoint
         self.proxy.connections.allow_from(functions_sg, POSTGRES, "in-VPC Lambdas")
+        self.proxy.connections.allow_from(internal_sg, POSTGRES, "in-VPC Lambdas without the internet")
         self.instance.connections.allow_default_port_from(proxy_sg, "RDS Proxy")
         self.instance.connections.allow_default_port_from(self._rotation_sg, "secret rotation")
 

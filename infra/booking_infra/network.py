@@ -32,8 +32,9 @@ INTERFACE_ENDPOINTS = {
 
 
 class NetworkStack(cdk.Stack):
-    """``.vpc``; ``.functions_sg``, the security group of every in-VPC Lambda (egress 443 anywhere; the
-    Data stack adds egress 5432 to the proxy); ``.endpoint_sg``, the interface endpoints' group, which
+    """``.vpc``; ``.functions_sg``, the security group of the in-VPC Lambdas that call third parties
+    (egress 443 anywhere: the endpoints, and the NAT; the Data stack adds egress 5432 to the proxy);
+    ``.internal_sg``, the other in-VPC Lambdas' (443 to the endpoints only, and the proxy); ``.endpoint_sg``, the interface endpoints' group, which
     accepts 443 from the functions and from whatever the Data stack lets in (the proxy, the rotation
     functions: they call Secrets Manager, which private DNS resolves to the endpoint)."""
 
@@ -70,6 +71,14 @@ class NetworkStack(cdk.Stack):
             security_group_name=stage.name_of("endpoints"),
             description="Interface endpoints: HTTPS in from the functions (and the proxy, the rotations)")
         self.endpoint_sg.add_ingress_rule(self.functions_sg, HTTPS, "in-VPC Lambdas")
+        # The functions with no third party to call (the sweeps of the outbox, reminders and retention, the
+        # migrations): the AWS endpoints and the proxy only, never the NAT.
+        self.internal_sg = ec2.SecurityGroup(
+            self, "InternalSg", vpc=self.vpc, allow_all_outbound=False,
+            security_group_name=stage.name_of("internal-functions"),
+            description="In-VPC Lambdas without the internet: the endpoints; the Data stack adds the proxy")
+        self.internal_sg.add_egress_rule(self.endpoint_sg, HTTPS, "AWS endpoints")
+        self.endpoint_sg.add_ingress_rule(self.internal_sg, HTTPS, "in-VPC Lambdas without the internet")
 
         private = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
         self.vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3, subnets=[private])

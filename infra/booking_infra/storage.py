@@ -141,11 +141,11 @@ class StorageStack(Stack):
             # answer's status. Reads go through CloudFront on the app's origin and need no CORS.
             cors=[s3.CorsRule(allowed_methods=[s3.HttpMethods.POST], allowed_origins=[stage.app_url])],
             lifecycle_rules=[s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1))],
-            # Not versioned: every upload gets a new key, so there is no overwrite to undo, and a photo
-            # deleted on its owner's request must be gone, not kept as an old version.
+            # Not versioned: every upload gets a new key, so there is no overwrite to undo. (Nothing deletes
+            # a replaced logo or photo yet: the README's "Deploying" says so.)
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="s3/uploads/",
-            # Prod keeps customers' files even if the stack goes. A dev stage can be torn down and made
+            # Prod keeps customers' files even if the stack goes. Another stage can be torn down and made
             # again: the name is fixed, so a retained bucket would block the next create.
             removal_policy=RemovalPolicy.RETAIN if stage.production else RemovalPolicy.DESTROY,
             auto_delete_objects=not stage.production,

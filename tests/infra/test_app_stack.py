@@ -46,15 +46,18 @@ def test_the_worker_timeout_the_visibility_timeout_and_the_receive_count_come_fr
 
 
 def test_api_gateways_own_answers_carry_the_error_shape_and_the_cors_origin(stacks):
-    responses = [r["Properties"] for r in _one(stacks, "App").values() if r["Type"] == "AWS::ApiGateway::GatewayResponse"]
-    kinds = {r["ResponseType"]: r for r in responses}
+    # In the API's definition, which SAM deploys (a separate GatewayResponse resource would not be in the
+    # stage's deployment).
+    (api,) = [r["Properties"] for r in _one(stacks, "App").values() if r["Type"] == "AWS::Serverless::Api"]
+    kinds = api["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
 
+    assert not [r for r in _one(stacks, "App").values() if r["Type"] == "AWS::ApiGateway::GatewayResponse"]
     assert {"UNAUTHORIZED", "ACCESS_DENIED", "THROTTLED", "DEFAULT_4XX", "DEFAULT_5XX"} <= kinds.keys()
-    assert kinds["UNAUTHORIZED"]["StatusCode"] == "401" and kinds["THROTTLED"]["StatusCode"] == "429"
-    for response in responses:
-        body = json.loads(response["ResponseTemplates"]["application/json"])
+    assert kinds["UNAUTHORIZED"]["statusCode"] == "401" and kinds["THROTTLED"]["statusCode"] == "429"
+    for response in kinds.values():
+        body = json.loads(response["responseTemplates"]["application/json"])
         assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
-        origin = response["ResponseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
+        origin = response["responseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
         assert origin.startswith("'https://") and origin.endswith("'")
 
 
@@ -80,3 +83,26 @@ def test_the_deployed_functions_read_their_secrets_from_the_stacks_and_send_thro
     assert env["NOTIFICATIONS_QUEUE"].endswith("-notifications.fifo")
     assert not {"DATABASE_URL", "STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET", "JWT_KEYS"} & env.keys()
     assert env["APP_BASE_URL"].startswith("https://") and env["GOOGLE_REDIRECT_URI"].startswith(env["APP_BASE_URL"] + "/api/")
+
+
+def test_only_the_functions_that_call_third_parties_may_reach_the_nat(stacks):
+    """Stripe, Google and Meta have no VPC endpoint: the API, the worker, the billing sweep and the calendar
+    sync go through the NAT; the other in-VPC functions may reach the endpoints (and the proxy) alone."""
+    network = _one(stacks, "Network")
+    exports = {o["Export"]["Name"]: o["Value"] for t in stacks.values() for o in t.get("Outputs", {}).values()
+               if "Export" in o}
+
+    def egress(group: dict) -> list[dict]:
+        logical_id = exports[group["Fn::ImportValue"]]["Fn::GetAtt"][0]
+        rules = network[logical_id]["Properties"].get("SecurityGroupEgress", [])
+        rules += [r["Properties"] for r in network.values() if r["Type"] == "AWS::EC2::SecurityGroupEgress"
+                  and r["Properties"]["GroupId"] == {"Fn::GetAtt": [logical_id, "GroupId"]}]
+        return rules
+
+    for function, (_, resource) in _functions(_one(stacks, "App")).items():
+        if function == "jwt_auth":
+            continue
+        (group,) = resource["Properties"]["VpcConfig"]["SecurityGroupIds"]
+        anywhere = [r for r in egress(group) if r.get("CidrIp") == "0.0.0.0/0"]
+        through_nat = function in ("api_handler", "notification_worker", "billing_sweep", "calendar_sync")
+        assert bool(anywhere) is through_nat, function

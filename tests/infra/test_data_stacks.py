@@ -1,4 +1,4 @@
-"""The Network, Data, Messaging and Secrets stacks, synthesised in memory for a dev and a prod stage: what
+"""The Network, Data, Messaging and Secrets stacks, synthesised in memory for a staging and a prod stage: what
 each promises the app (queue settings from the worker's code, TLS to the database, endpoints, empty
 secrets) as their templates say it."""
 from __future__ import annotations
@@ -38,7 +38,7 @@ def templates(name: str) -> dict[str, Template]:
     env = cdk.Environment(region=REGION)
     network = NetworkStack(app, "Network", stage=the_stage, env=env)
     data = DataStack(app, "Data", stage=the_stage, vpc=network.vpc, functions_sg=network.functions_sg,
-                     endpoint_sg=network.endpoint_sg, env=env)
+                     endpoint_sg=network.endpoint_sg, internal_sg=network.internal_sg, env=env)
     caller = cdk.Stack(app, "Caller", env=env)
     data.rotate_app_secret(caller, after=cdk.CfnWaitConditionHandle(caller, "Migration"))
     MessagingStack(app, "Messaging", stage=the_stage, env=env)
@@ -47,7 +47,7 @@ def templates(name: str) -> dict[str, Template]:
     return {stack.stack_name: Template.from_json(stack.template) for stack in assembly.stacks}
 
 
-@pytest.fixture(scope="module", params=["dev", "prod"])
+@pytest.fixture(scope="module", params=["staging", "prod"])
 def stacks(request) -> tuple[Stage, dict[str, Template]]:
     return stage(request.param), templates(request.param)
 

@@ -8,6 +8,7 @@ are evaluated here to the ARNs they become in an account, so a grant is compared
 """
 from __future__ import annotations
 
+import fcntl
 import fnmatch
 import json
 import os
@@ -24,7 +25,7 @@ from tests.core.test_iam_policies import _VPC, FUNCTIONS, USES
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"
-STAGES = ("prod", "dev")
+STAGES = ("prod", "staging")
 # Lambda writes to the group CDK creates (with its retention): streams and events, never a new group.
 _LOGS = ("logs:CreateLogStream", "logs:PutLogEvents")
 _XRAY = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
@@ -34,13 +35,25 @@ NO_RESOURCE_LEVEL = {*_VPC, *_XRAY, "ec2:DescribeSecurityGroups", "ec2:DescribeV
                      "secretsmanager:GetRandomPassword", "logs:DescribeLogGroups"}
 
 
+def _sources() -> list[Path]:
+    """What a synthesis is made from: the stacks, the stages, the app and its settings."""
+    infra = ROOT / "infra"
+    return [ROOT / "app.py", ROOT / ".chalice" / "config.json", infra / "stages.json",
+            *infra.glob("*.py"), *(infra / "booking_infra").glob("*.py"), *(ROOT / "chalicelib").rglob("*.py")]
+
+
 def assembly(stage: str) -> Path:
-    """The stage's synthesised assembly: `make synth` leaves it; synthesised here when missing."""
+    """The stage's synthesised assembly, as `make synth` leaves it; synthesised here when it is missing or
+    older than what it is made from, so a test never reads a stale one."""
     outdir = ROOT / "infra" / "cdk.out" / stage
-    if not (outdir / "manifest.json").exists():
-        env = {**os.environ, "STAGE": stage, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
-        subprocess.run([sys.executable, str(ROOT / "infra" / "app.py")], env=env, check=True, timeout=600,
-                       capture_output=True)
+    manifest = outdir / "manifest.json"
+    outdir.parent.mkdir(exist_ok=True)
+    with open(outdir.parent / f".{stage}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other test worker may be synthesising it right now
+        if not manifest.exists() or manifest.stat().st_mtime < max(p.stat().st_mtime for p in _sources()):
+            env = {**os.environ, "STAGE": stage, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+            subprocess.run([sys.executable, str(ROOT / "infra" / "cdk_app.py")], env=env, check=True, timeout=600,
+                           capture_output=True)
     return outdir
 
 
