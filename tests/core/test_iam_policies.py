@@ -337,3 +337,52 @@ def test_the_dev_template_passes_cfn_lint_with_one_role_per_function(tmp_path):
     # The queue the worker's role may poll is the one its event source polls.
     (event,) = by_handler["notification_worker"]["Events"].values()
     assert event["Properties"]["Queue"]["Fn::Sub"].endswith(f":{env['NOTIFICATIONS_QUEUE']}")
+
+
+# How a boto3 method is authorised, where IAM's action is not the method's name in CamelCase.
+_AUTHORISED_AS = {("s3", "generate_presigned_post"): "s3:PutObject",  # the browser's POST is checked as PutObject
+                  ("sqs", "send_message_batch"): "sqs:SendMessage"}
+_IAM_SERVICE = {"sesv2": "ses"}
+# Modules that run only on a developer's machine (the local stage's moto bucket).
+_LOCAL_ONLY = {"local_bucket.py"}
+
+
+def _aws_calls() -> set[tuple[str, str]]:
+    """Every (service, method) the code calls through ``aws.client("service")``: directly, or on a name
+    such a client was assigned to."""
+    import ast
+
+    calls = set()
+    for path in (PROJECT_ROOT / "chalicelib").rglob("*.py"):
+        if path.name in _LOCAL_ONLY:
+            continue
+        tree = ast.parse(path.read_text())
+
+        def service(node: ast.AST) -> str | None:
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "client"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                return node.args[0].value
+            return None
+
+        named = {target.id: service(node.value) for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                 for target in node.targets if isinstance(target, ast.Name) and service(node.value)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                found = service(owner) or (named.get(owner.id) if isinstance(owner, ast.Name) else None)
+                if found:
+                    calls.add((found, node.func.attr))
+    return calls
+
+
+def test_every_aws_call_in_the_code_is_granted_to_some_function():
+    """``USES`` is read from the code by hand; this reads the code itself, so a new call (a delete, another
+    service) fails here until a function is granted it."""
+    granted = {action for uses in USES.values() for action in uses}
+    calls = _aws_calls()
+
+    assert {("secretsmanager", "get_secret_value"), ("sesv2", "send_email")} <= calls  # the scan sees them
+    for service, method in sorted(calls):
+        action = _AUTHORISED_AS.get((service, method)) or (
+            f"{_IAM_SERVICE.get(service, service)}:{''.join(w.capitalize() for w in method.split('_'))}")
+        assert action in granted, (service, method, action)
