@@ -66,7 +66,8 @@ METRICS: Mapping[str, Metric] = MappingProxyType({
     # Messages a provider took (the local twins' ``*.written`` lines are not sends).
     "mail.sent": Metric("MessagesSent", _fixed(Channel="email")),
     "whatsapp.sent": Metric("MessagesSent", _fixed(Channel="whatsapp")),
-    # A message that did not go on this try, whatever the cause (chalicelib/notifications/worker.py).
+    # A message that did not go, or may not have, for good: a send SQS retries logs message.retrying
+    # instead (chalicelib/notifications/worker.py).
     "message.failed": Metric("MessagesFailed", _channel),
     # An event the pipeline gave up on after the queue's retries. The DLQ itself is emptied into the
     # dead_letters table every minute, so its depth alone would rarely show one.

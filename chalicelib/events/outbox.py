@@ -31,7 +31,7 @@ from chalicelib.core.settings import settings
 from chalicelib.events import dead_letters, readers
 
 # Local-stage deliveries tried this many times before they become dead letters (the SQS queue's
-# maxReceiveCount plays this part in AWS: infra/ sets it to the same number).
+# maxReceiveCount plays this part in AWS: infra/booking_infra/messaging.py reads it from here).
 MAX_ATTEMPTS = 5
 # The notification worker's Lambda timeout (the App stack sets it from here) and the queue's visibility
 # timeout (infra/booking_infra/messaging.py): AWS advises six times the function's timeout for an SQS

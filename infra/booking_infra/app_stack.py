@@ -11,6 +11,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
 from chalice import api
@@ -35,6 +36,10 @@ API_STAGE = "api"
 _NO_ROLE = "arn:aws:iam::000000000000:role/replaced-per-function"
 # The authorizer answers within its 5 s and keeps no connection: it runs outside the VPC (no ENI, no NAT).
 _OUTSIDE_VPC = ("jwt_auth",)
+# Timeouts the stacks set, over .chalice/config.json's: the worker's, which the queue's visibility timeout is
+# derived from (messaging.py); the migrations', which hold a transaction for as long as they take and so
+# bound a deploy.
+_TIMEOUTS_S = {"notification_worker": WORKER_TIMEOUT_S, "migrate": 600}
 # In the VPC, the functions that call a third party with no VPC endpoint (Stripe, Google, Meta) through the
 # NAT; the others reach the endpoints and the proxy alone (README, "Who reaches the internet").
 _THROUGH_NAT = ("api_handler", "notification_worker", "billing_sweep", "calendar_sync")
@@ -95,10 +100,9 @@ class AppStack(cdk.Stack):
         resources = self._resources(stage, data, messaging, secrets)
         self.function_names: dict[str, str] = {}
         self.timeouts: dict[str, int] = {}
-        functions = {}
-        for function, (logical_id, timeout_s) in self.chalice.functions().items():
-            functions[function] = self._wire(function, self.chalice.get_resource(logical_id), resources)
-            self.timeouts[function] = WORKER_TIMEOUT_S if function == "notification_worker" else timeout_s
+        packaged = self.chalice.functions()
+        functions = {function: self._wire(function, self.chalice.get_resource(logical_id), timeout_s, resources)
+                     for function, (logical_id, timeout_s) in packaged.items()}
         # Resolved by CloudFormation at deploy (a dynamic reference), as CloudFront's copy is: the API trusts
         # the viewer address CloudFront adds only beside it.
         functions["api_handler"].add_property_override("Environment.Variables.EDGE_SECRET",
@@ -110,7 +114,7 @@ class AppStack(cdk.Stack):
         self.rest_api.add_property_override("Name", self.api_name)
         self._throttle()
         self._gateway_responses()
-        migrations = self._migrations(functions["migrate"], data)
+        migrations = self._migrations(functions["migrate"], self.chalice.get_function(packaged["migrate"][0]), data)
         for function, cfn in functions.items():
             if function != "migrate":
                 cfn.node.add_dependency(migrations)  # new code goes live on a migrated schema
@@ -160,8 +164,9 @@ class AppStack(cdk.Stack):
             mail_identity=f"{arn}:ses:{self.region}:{self.account}:identity/{stage.mail_domain}",
         )
 
-    def _wire(self, function: str, cfn: cdk.CfnResource, resources: access.Resources) -> cdk.CfnResource:
-        """``function``'s own name, log group (with the stage's retention) and role."""
+    def _wire(self, function: str, cfn: cdk.CfnResource, timeout_s: int,
+              resources: access.Resources) -> cdk.CfnResource:
+        """``function``'s own name, log group (with the stage's retention), role and timeout."""
         name = function_name(self.stage, function)
         group = logs.LogGroup(self, f"{function}-logs", log_group_name=f"/aws/lambda/{name}",
                               retention=self.stage.log_retention,
@@ -179,11 +184,11 @@ class AppStack(cdk.Stack):
             cfn.add_property_deletion_override("VpcConfig")
         elif function not in _THROUGH_NAT:
             cfn.add_property_override("VpcConfig.SecurityGroupIds", [self._internal_sg.security_group_id])
-        if function == "notification_worker":
-            # The queue's visibility timeout is derived from the same constant (messaging.py).
-            cfn.add_property_override("Timeout", WORKER_TIMEOUT_S)
+        if function in _TIMEOUTS_S:
+            cfn.add_property_override("Timeout", _TIMEOUTS_S[function])
         cfn.node.add_dependency(group)
         self.function_names[function] = name
+        self.timeouts[function] = _TIMEOUTS_S.get(function, timeout_s)
         return cfn
 
     def _acknowledge_wildcards(self, role: iam.Role, function: str) -> None:
@@ -197,7 +202,8 @@ class AppStack(cdk.Stack):
                 "connects, under this stage's prefix.",
         }
         if function == "api_handler":
-            reasons[f"arn:<AWS::Partition>:s3:::{uploads_bucket_name(self.stage).replace(cdk.Aws.ACCOUNT_ID, '<AWS::AccountId>')}/businesses/*"] = (
+            bucket = uploads_bucket_name(self.stage).replace(cdk.Aws.ACCOUNT_ID, "<AWS::AccountId>")
+            reasons[f"arn:<AWS::Partition>:s3:::{bucket}/businesses/*"] = (
                 "Uploads are presigned per key under businesses/<id>/ when the business uploads them.")
         for resource, reason in reasons.items():
             cdk.Validations.of(role).acknowledge(cdk.Acknowledgment(id=f"AwsSolutions-IAM5[Resource::{resource}]",
@@ -243,14 +249,11 @@ class AppStack(cdk.Stack):
                                **({"statusCode": status} if status else {})}
         self.rest_api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", responses)
 
-    def _migrations(self, migrate: cdk.CfnResource, data: DataStack) -> cdk.CustomResource:
+    def _migrations(self, migrate: cdk.CfnResource, handler: lambda_.IFunction,
+                    data: DataStack) -> cdk.CustomResource:
         """The migrations, run by the ``migrate`` function through CDK's provider (which answers
         CloudFormation), on every deploy whose migration files changed."""
         migrate.add_property_override("Environment.Variables.DB_OWNER_SECRET_ARN", data.owner_secret.secret_arn)
-        # Migrations hold a transaction for as long as they take; the function's timeout bounds the deploy.
-        migrate.add_property_override("Timeout", 600)
-        self.timeouts["migrate"] = 600
-        handler = self.chalice.get_function(self.chalice.functions()["migrate"][0])
         provider_logs = logs.LogGroup(self, "MigrationsProviderLogs", retention=self.stage.log_retention,
                                       removal_policy=cdk.RemovalPolicy.DESTROY)
         provider = cr.Provider(self, "MigrationsProvider", on_event_handler=handler, log_group=provider_logs)

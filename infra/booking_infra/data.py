@@ -9,7 +9,7 @@
 - Both secrets are attached to the proxy, which requires TLS; the functions reach only the proxy, never
   the instance. Each password rotates every 30 days (single user: the login changes its own password).
 
-Network: the proxy's group accepts 5432 from the functions' group; the instance's accepts 5432 from the
+Network: the proxy's group accepts 5432 from the functions' two groups (with and without the NAT); the instance's accepts 5432 from the
 proxy and from the rotation functions. The proxy and the rotation functions call Secrets Manager, which
 private DNS resolves to the interface endpoint, so the endpoints' group lets them in on 443. Every rule
 that names a group of the Network stack is created here (CDK puts a cross-stack rule in the stack of the
@@ -108,10 +108,12 @@ class DataStack(cdk.Stack):
                      "groups, inside private subnets; a non-default port would hide nothing from either")
         if not stage.production:
             _acknowledge(self.instance, "AwsSolutions-RDS3",
-                         "dev: a single AZ; a standby would double the bill of a stage whose data is disposable "
+                         "Not production: a single AZ; a standby would double the bill of a stage whose data is "
+                         "disposable "
                          "(prod is multi-AZ)")
             _acknowledge(self.instance, "AwsSolutions-RDS10",
-                         "dev: deleted with its stack on purpose (prod has deletion protection and a snapshot "
+                         "Not production: deleted with its stack on purpose (prod has deletion protection and a "
+                         "snapshot "
                          "on delete)")
         self.owner_secret: secretsmanager.ISecret = self.instance.secret
 

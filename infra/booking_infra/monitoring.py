@@ -5,8 +5,9 @@ The stack takes names, not constructs (functions, the API, the database, the pro
 refers to no other stack's resources beyond the tokens it is handed, and alarms can be read straight
 off the template. Alarms, each with its OK action too, so the inbox says when a problem is over:
 
-- per function: ``Errors`` >= 1 in 5 minutes, ``Throttles`` >= 1, p99 ``Duration`` above 80% of its
-  timeout (the step before timeouts). The API function is held to an absolute count like the others:
+- per function: ``Errors`` >= 1 in 5 minutes (the worker, which raises on a retry by design: a burst,
+  ``ROUTINE_ERRORS``), ``Throttles`` >= 1, p99 ``Duration`` above 80% of its timeout (the step before
+  timeouts). The API function is held to an absolute count like the others:
   the http middleware turns every exception into a 500 (chalicelib/core/http.py), so its Lambda
   ``Errors`` are only what escapes it (a timeout, memory, a failed import), never routine; the rate
   of failed requests is the API's 5XX alarm;
@@ -38,6 +39,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from booking_infra.stage import Stage
+from chalicelib.core import metrics
 
 PERIOD = cdk.Duration.minutes(5)
 BUSINESS_PERIOD = cdk.Duration.minutes(15)
@@ -47,10 +49,10 @@ MIN_REQUESTS = 10  # per PERIOD, before the 5xx rate counts
 CPU_PERCENT = 80
 CPU_PERIODS = 3  # of PERIOD: 15 minutes
 CONNECTIONS_SHARE = 0.7  # of max_connections, which overstates the real limit (see there)
-# The namespace and metrics of chalicelib/core/metrics.py (the app writes them; CloudWatch Logs extracts them).
-NAMESPACE = "Booking"
+# The channels of chalicelib/core/metrics.py's breakdowns (the app writes them; CloudWatch Logs extracts them).
 CHANNELS = ("email", "whatsapp")
-WEBHOOKS = ("stripe", "whatsapp")
+WEBHOOKS = tuple(metrics.WEBHOOKS.values())
+NAMESPACE = metrics.NAMESPACE
 # Nominal memory (GiB) of the classes a stage may name (infra/stages.json's db_instance_class).
 _MEMORY_GIB = {"t4g.micro": 1, "t4g.small": 2, "t4g.medium": 4, "t4g.large": 8, "t4g.xlarge": 16,
                "m7g.large": 8, "m7g.xlarge": 16, "m7g.2xlarge": 32, "r7g.large": 16, "r7g.xlarge": 32}
